@@ -1,0 +1,28 @@
+// swift-tools-version:6.0
+// Tenure: an embeddable, precise, generational garbage collector for language
+// runtimes written in Swift.
+import PackageDescription
+
+let package = Package(
+    name: "Tenure",
+    products: [
+        .library(name: "Tenure", targets: ["Tenure"]),
+        .library(name: "TenureWorkloads", targets: ["TenureWorkloads"]),
+        .executable(name: "tenure", targets: ["tenure"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "Tenure"),
+        .target(name: "TenureWorkloads", dependencies: ["Tenure"]),
+        .executableTarget(
+            name: "tenure",
+            dependencies: [
+                "Tenure", "TenureWorkloads",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "TenureTests", dependencies: ["Tenure"]),
+        .testTarget(name: "TenureWorkloadsTests", dependencies: ["TenureWorkloads", "Tenure"]),
+    ]
+)
