@@ -14,7 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "Tenure"),
+        .target(name: "CTenure"),
+        .target(name: "Tenure", dependencies: ["CTenure"]),
         .target(name: "TenureWorkloads", dependencies: ["Tenure"]),
         .executableTarget(
             name: "tenure",

@@ -1,0 +1,1 @@
+// Intentionally empty: the shim is header-only.

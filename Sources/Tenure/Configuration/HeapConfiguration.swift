@@ -1,0 +1,126 @@
+// The settings a heap is created with.
+//
+// Every knob of the collector is a field here, settable from code. The
+// defaults follow PyPy's arithmetic where it is known to work (major collect
+// factor 1.82, growth 1.4, max delta 1/8 of physical memory) and are sized
+// from the machine where they must be. Layout parameters (page, arena,
+// small-object limit) are exposed so that tests can shrink them to a few
+// objects and make every boundary case happen often.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How a heap is sized and paced. All sizes are in bytes.
+public struct HeapConfiguration: Sendable, Equatable {
+    /// Bytes of the nursery (young generation). A minor collection runs when it is full.
+    public var nurserySize: Int = 4 << 20
+    /// The next major collection starts when the old space reaches this factor
+    /// times the bytes that survived the last one (PyPy's major_collect). Must be > 1.
+    public var majorCollectFactor: Double = 1.82
+    /// The threshold grows at most by this factor per major cycle. Must be > 1.
+    public var growthFactor: Double = 1.4
+    /// No major collection before the old space holds this many bytes; nil: 8 x nursery.
+    public var minimumHeapSize: Int? = nil
+    /// Allocation fails with `HeapError.heapLimitExceeded` past this many old-space
+    /// bytes; nil: no limit.
+    public var maximumHeapSize: Int? = nil
+    /// Cap on (threshold - surviving bytes); nil: 1/8 of physical memory.
+    public var maximumDelta: Int? = nil
+    /// 0: no checks; 1: verify the heap around major collections; 2: also around minor ones.
+    public var debugLevel: Int = 0
+
+    /// Bytes of an old-space page (one size class per page). A power of two.
+    public var pageSize: Int = 8 << 10
+    /// Bytes of an arena (a multiple of the page size and of the OS page); empty arenas are unmapped.
+    public var arenaSize: Int = 512 << 10
+    /// Objects up to this many bytes live in size-class pages; bigger ones are large objects.
+    public var smallObjectLimit: Int = 256
+    /// Objects above this many bytes are allocated outside the nursery even when young.
+    public var youngLargeObjectLimit: Int = 128 << 10
+    /// Items per card of a large reference array (a minor collection scans only dirty cards).
+    public var cardSize: Int = 128
+    /// Slots of the shadow stack (reserved address space; only touched slots use memory).
+    public var shadowStackCapacity: Int = 1 << 20
+
+    /// The defaults.
+    public init() {}
+
+    /// A configuration that makes collections happen all the time: a nursery of
+    /// a few objects, tiny pages and arenas, a low major threshold, the verifier on.
+    public static var stress: HeapConfiguration {
+        var c = HeapConfiguration()
+        c.nurserySize = 256
+        c.pageSize = 1024
+        c.arenaSize = max(4096, VirtualMemory.pageSize)
+        c.smallObjectLimit = 128
+        c.youngLargeObjectLimit = 64
+        c.cardSize = 4
+        c.minimumHeapSize = 4096
+        c.debugLevel = 2
+        c.shadowStackCapacity = 1 << 16
+        return c
+    }
+
+    /// Physical memory of this machine in bytes (sysconf); the full machine and
+    /// container sizing lives with the configuration from the environment.
+    public static var physicalMemory: Int {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES))
+        return pages > 0 ? pages * VirtualMemory.pageSize : 1 << 30
+    }
+
+    /// The minimum heap in force: the given one, or 8 x nursery, at least nursery x major factor.
+    public var effectiveMinimumHeapSize: Int {
+        minimumHeapSize ?? max(8 * nurserySize, Int(Double(nurserySize) * majorCollectFactor))
+    }
+
+    /// The max delta in force: the given one or 1/8 of physical memory.
+    public var effectiveMaximumDelta: Int { maximumDelta ?? HeapConfiguration.physicalMemory / 8 }
+
+    /// Checks every field; the error names the field, the value and what is accepted.
+    public func validate() throws(ConfigurationError) {
+        func fail(_ field: String, _ value: Any, _ accepted: String) -> ConfigurationError {
+            ConfigurationError(setting: field, value: "\(value)", accepted: accepted)
+        }
+        if nurserySize < 64 || nurserySize > 1 << 40 { throw fail("nurserySize", nurserySize, "64 bytes to 1 TiB") }
+        if !(majorCollectFactor > 1.0) || !majorCollectFactor.isFinite {
+            throw fail("majorCollectFactor", majorCollectFactor, "a finite number greater than 1.0")
+        }
+        if !(growthFactor > 1.0) || !growthFactor.isFinite {
+            throw fail("growthFactor", growthFactor, "a finite number greater than 1.0")
+        }
+        if let m = minimumHeapSize, m < 0 { throw fail("minimumHeapSize", m, "0 or more bytes") }
+        if let m = maximumHeapSize, m <= 0 { throw fail("maximumHeapSize", m, "more than 0 bytes, or nil for no limit") }
+        if let d = maximumDelta, d <= 0 { throw fail("maximumDelta", d, "more than 0 bytes") }
+        if !(0...2).contains(debugLevel) { throw fail("debugLevel", debugLevel, "0, 1 or 2") }
+        if pageSize < 256 || pageSize & (pageSize - 1) != 0 {
+            throw fail("pageSize", pageSize, "a power of two of at least 256 bytes")
+        }
+        if arenaSize < pageSize || arenaSize % pageSize != 0 || arenaSize % VirtualMemory.pageSize != 0
+            || arenaSize & (arenaSize - 1) != 0 {
+            throw fail("arenaSize", arenaSize, "a power of two, a multiple of pageSize and of the OS page (\(VirtualMemory.pageSize))")
+        }
+        if smallObjectLimit < 16 || smallObjectLimit % 8 != 0 || smallObjectLimit > (pageSize - OldSpace.pageHeaderSize) / 2 {
+            throw fail("smallObjectLimit", smallObjectLimit,
+                       "a multiple of 8 from 16 to half a page less its header (\((pageSize - OldSpace.pageHeaderSize) / 2))")
+        }
+        if youngLargeObjectLimit < 16 || youngLargeObjectLimit > nurserySize {
+            throw fail("youngLargeObjectLimit", youngLargeObjectLimit, "16 bytes to the nursery size (\(nurserySize))")
+        }
+        if cardSize < 1 { throw fail("cardSize", cardSize, "1 or more items") }
+        if shadowStackCapacity < 16 { throw fail("shadowStackCapacity", shadowStackCapacity, "16 or more slots") }
+    }
+}
+
+/// A configuration value that is not accepted.
+public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
+    /// The setting (a field name or an environment variable).
+    public let setting: String
+    /// The value that was given.
+    public let value: String
+    /// What the setting accepts.
+    public let accepted: String
+
+    public var description: String { "invalid \(setting)=\(value): accepted: \(accepted)" }
+}

@@ -1,0 +1,42 @@
+// Hooks: a runtime can be told of every collection.
+//
+// A hook runs at the end of a collection, inside it: like a destructor it
+// must not allocate (allocation throws `allocationDuringCollection`).
+
+/// A finished collection, as reported to hooks.
+public struct CollectionEvent: Sendable, Equatable {
+    /// Which collection ran.
+    public enum Kind: Sendable, Equatable { case minor, major }
+    public var kind: Kind
+    /// Its pause in seconds (a major collection's includes its minor one).
+    public var seconds: Double
+    /// Old-generation bytes before and after.
+    public var oldBytesBefore: Int
+    public var oldBytesAfter: Int
+}
+
+/// A hook's registration, to remove it.
+public struct CollectionHookToken: Hashable, Sendable {
+    let id: Int
+}
+
+extension Heap {
+    /// Registers `hook` to run at the end of every collection.
+    public func addCollectionHook(_ hook: @escaping (CollectionEvent) -> Void) -> CollectionHookToken {
+        let id = state.pointee.nextHookID
+        state.pointee.nextHookID += 1
+        state.pointee.collectionHooks[id] = hook
+        return CollectionHookToken(id: id)
+    }
+
+    /// Removes a hook.
+    public func removeCollectionHook(_ token: CollectionHookToken) {
+        state.pointee.collectionHooks[token.id] = nil
+    }
+}
+
+extension HeapState {
+    func notifyHooks(_ event: CollectionEvent) {
+        for (_, hook) in collectionHooks { hook(event) }
+    }
+}

@@ -1,0 +1,73 @@
+// What a heap has done: sizes, peaks, collection counts and pause times.
+//
+// Kept up to date by the collector at the end of each collection (no cost on
+// the allocation fast path); read with `Heap.statistics`.
+
+/// One major collection's figures.
+public struct MajorCollectionRecord: Sendable, Equatable {
+    /// Old-generation bytes before and after (the seed's gc-before and gc-after).
+    public var bytesBefore: Int
+    public var bytesAfter: Int
+    /// The threshold set for the next major collection.
+    public var nextThreshold: Int
+    /// Seconds the collection took (its minor collection included).
+    public var seconds: Double
+    /// Seconds since the heap was created, at the end of the collection.
+    public var timestamp: Double
+}
+
+/// Totals and peaks of a heap.
+public struct HeapStatistics: Sendable, Equatable {
+    /// Bytes of the nursery.
+    public var nurseryBytes = 0
+    /// Bytes allocated in the nursery since the heap was created.
+    public var nurseryBytesAllocated = 0
+    /// Bytes of arenas mapped now, and at most.
+    public var arenaBytes = 0
+    public var arenaBytesPeak = 0
+    /// Bytes of arena cells holding objects (after the last collection).
+    public var arenaBytesUsed = 0
+    /// Bytes of large objects now, and at most.
+    public var largeObjectBytes = 0
+    public var largeObjectBytesPeak = 0
+    /// Raw memory reported by the runtime (`Heap.addMemoryPressure`), total.
+    public var rawBytesReported = 0
+    /// Arenas given back to the kernel.
+    public var arenasReleased = 0
+
+    /// Minor collections, their total and longest pause in seconds.
+    public var minorCollections = 0
+    public var minorSeconds = 0.0
+    public var minorMaxPause = 0.0
+    /// Bytes copied out of the nursery, total.
+    public var bytesPromoted = 0
+    /// Major collections, their total and longest pause in seconds.
+    public var majorCollections = 0
+    public var majorSeconds = 0.0
+    public var majorMaxPause = 0.0
+    /// Every major collection, in order.
+    public var majorRecords: [MajorCollectionRecord] = []
+    /// The most bytes that survived a major collection.
+    public var peakSurvivingBytes = 0
+    /// Destructors run.
+    public var destructorsRun = 0
+
+    /// Total collection time in seconds.
+    public var gcSeconds: Double { minorSeconds + majorSeconds }
+    /// Longest pause in seconds.
+    public var maxPause: Double { max(minorMaxPause, majorMaxPause) }
+    /// Bytes that survived the last major collection.
+    public var lastSurvivingBytes: Int { majorRecords.last?.bytesAfter ?? 0 }
+}
+
+extension HeapState {
+    /// Refreshes the size figures and peaks from the spaces.
+    mutating func updateSizeStatistics() {
+        statistics.arenaBytes = oldSpace.mappedBytes
+        statistics.arenaBytesPeak = max(statistics.arenaBytesPeak, statistics.arenaBytes)
+        statistics.arenaBytesUsed = oldSpace.usedBytes
+        statistics.largeObjectBytes = large.bytes
+        statistics.largeObjectBytesPeak = max(statistics.largeObjectBytesPeak, large.bytes)
+        statistics.arenasReleased = oldSpace.arenasReleased
+    }
+}

@@ -1,0 +1,132 @@
+// Everything a heap holds, in one struct in raw memory.
+//
+// The public `Heap` class keeps a pointer to this struct; the collector's
+// loops run as mutating methods on it, so they touch no class stored
+// property and pay no exclusivity check per access. The pieces are the
+// nursery (bump region), the old space (size-class pages), the large-object
+// space, the roots, the work lists, the pacing and the statistics.
+
+struct HeapState {
+    let configuration: HeapConfiguration
+    let fast: UnsafeMutablePointer<HeapFastState>
+    var types = TypeTable()
+    let weakReferenceType: UInt32
+    /// When the heap was created (monotonic seconds), for time stamps.
+    let createdAt = Clock.now()
+
+    // Nursery
+    let nurseryStart: UnsafeMutableRawPointer
+    let nurserySize: Int
+
+    // Old generation
+    var oldSpace: OldSpace
+    var large = LargeObjectSpace()
+
+    // Roots
+    let shadowBase: UnsafeMutablePointer<ObjectRef?>
+    var globalRoots = GlobalRootTable()
+    var rootScanners: [Int: (RootVisitor) -> Void] = [:]
+    var nextRootScannerID = 0
+
+    // Work lists
+    /// Old objects whose fields a minor collection must trace: remembered by
+    /// the write barrier, or just promoted.
+    var oldObjectsToTrace = AddressStack()
+    /// Large arrays with dirty cards.
+    var arraysWithDirtyCards = AddressStack()
+    /// Nursery objects whose type has a destructor.
+    var youngObjectsWithDestructors = AddressStack()
+    /// Weak references allocated since the last minor collection, and older ones.
+    var youngWeakReferences = AddressStack()
+    var oldWeakReferences = AddressStack()
+    var markStack = AddressStack()
+
+    // Pacing and state
+    var pacing: Pacing
+    var statistics = HeapStatistics()
+    var isCollecting = false
+    var collectionHooks: [Int: (CollectionEvent) -> Void] = [:]
+    var nextHookID = 0
+
+    init(configuration c: HeapConfiguration) throws(HeapError) {
+        configuration = c
+        nurserySize = VirtualMemory.roundUp(c.nurserySize, to: 8)
+        guard let nursery = VirtualMemory.map(VirtualMemory.roundUp(nurserySize, to: VirtualMemory.pageSize)) else {
+            throw HeapError.outOfMemory(requested: nurserySize)
+        }
+        nurseryStart = nursery
+        let shadowBytes = VirtualMemory.roundUp(c.shadowStackCapacity * 8, to: VirtualMemory.pageSize)
+        guard let shadow = VirtualMemory.map(shadowBytes) else {
+            VirtualMemory.unmap(nursery, VirtualMemory.roundUp(nurserySize, to: VirtualMemory.pageSize))
+            throw HeapError.outOfMemory(requested: shadowBytes)
+        }
+        shadowBase = shadow.bindMemory(to: ObjectRef?.self, capacity: c.shadowStackCapacity)
+        oldSpace = OldSpace(pageSize: c.pageSize, arenaSize: c.arenaSize, smallObjectLimit: c.smallObjectLimit)
+        pacing = Pacing(configuration: c)
+        weakReferenceType = try! types.register(.weakReference).0
+        fast = .allocate(capacity: 1)
+        fast.initialize(to: HeapFastState(
+            nurseryStart: nursery, nurserySize: nurserySize, youngObjectLimit: c.youngLargeObjectLimit,
+            shadowStack: shadowBase, shadowCapacity: c.shadowStackCapacity, typeTable: types.records))
+        statistics.nurseryBytes = nurserySize
+    }
+
+    /// Bytes in the old generation, as the pacing counts them.
+    var oldBytes: Int { oldSpace.usedBytes + large.bytes }
+
+    @inline(__always)
+    func isInNursery(_ object: ObjectRef) -> Bool { fast.pointee.isInNursery(object) }
+
+    @inline(__always)
+    func typeInfo(of object: ObjectRef) -> TypeInfo { types[object.typeID] }
+
+    /// The size of any object.
+    @inline(__always)
+    func size(of object: ObjectRef) -> Int { typeInfo(of: object).instanceSize(of: object) }
+
+    /// Runs the destructor of `object`'s type, if it has one.
+    mutating func runDestructor(_ object: ObjectRef) {
+        if let destructor = types.destructors[Int(object.typeID)] {
+            destructor(object)
+            statistics.destructorsRun += 1
+        }
+    }
+
+    mutating func release() {
+        // Every object still in the heap dies with it: destructors free what they own.
+        if types.destructors.contains(where: { $0 != nil }) {
+            var remaining: [ObjectRef] = []
+            forEachYoungObject { remaining.append($0) }
+            oldSpace.forEachObject { remaining.append($0) }
+            for i in 0..<large.old.count { remaining.append(ObjectRef(address: large.old[i])!) }
+            for object in remaining { runDestructor(object) }
+        }
+        oldSpace.release()
+        large.release()
+        oldObjectsToTrace.release()
+        arraysWithDirtyCards.release()
+        youngObjectsWithDestructors.release()
+        youngWeakReferences.release()
+        oldWeakReferences.release()
+        markStack.release()
+        globalRoots.release()
+        VirtualMemory.unmap(nurseryStart, VirtualMemory.roundUp(nurserySize, to: VirtualMemory.pageSize))
+        VirtualMemory.unmap(UnsafeMutableRawPointer(shadowBase),
+                            VirtualMemory.roundUp(configuration.shadowStackCapacity * 8, to: VirtualMemory.pageSize))
+        fast.deinitialize(count: 1)
+        fast.deallocate()
+        types.release()
+    }
+
+    /// Calls `body` for each young object: nursery objects in address order, then young large objects.
+    func forEachYoungObject(_ body: (ObjectRef) -> Void) {
+        var p = nurseryStart
+        let end = fast.pointee.nurseryFree
+        while p < end {
+            let object = ObjectRef(p)
+            body(object)
+            p += size(of: object)
+        }
+        for i in 0..<large.young.count { body(ObjectRef(address: large.young[i])!) }
+    }
+}

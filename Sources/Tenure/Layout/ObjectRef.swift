@@ -1,0 +1,101 @@
+// A reference to a heap object: the address of its header word.
+//
+// Objects are raw memory, never Swift classes. An `ObjectRef` is one pointer
+// wide and `ObjectRef?` is too (nil is address zero), so a pointer field of an
+// object stores exactly an `ObjectRef?`. Reading fields needs no barrier;
+// storing a reference into a field goes through `Heap.storeReference` so the
+// write barrier sees it. Raw data (integers, doubles, bytes) is stored directly.
+//
+// Object layout on 64-bit:
+//
+//     offset 0   header word: low 32 bits type id, high 32 bits GC flags
+//     offset 8   fields of a fixed-size object, or
+//                the item count of an array, with items from offset 16
+//
+// A reference is only valid until the next allocation or collection moves
+// the object: keep references that must survive in roots (`Heap.roots`).
+
+/// A reference to an object in a Tenure heap (the address of its header).
+@frozen
+public struct ObjectRef: Hashable, @unchecked Sendable {
+    /// The address of the object's header word.
+    public let raw: UnsafeMutableRawPointer
+
+    @inlinable @inline(__always)
+    public init(_ raw: UnsafeMutableRawPointer) { self.raw = raw }
+
+    @inlinable @inline(__always)
+    init?(address: UInt) {
+        guard let p = UnsafeMutableRawPointer(bitPattern: address) else { return nil }
+        raw = p
+    }
+
+    /// The object's address as an integer.
+    @inlinable @inline(__always)
+    public var address: UInt { UInt(bitPattern: raw) }
+
+    /// The header word (type id and GC flags).
+    @inlinable @inline(__always)
+    public var header: UInt64 {
+        get { raw.load(as: UInt64.self) }
+        nonmutating set { raw.storeBytes(of: newValue, as: UInt64.self) }
+    }
+
+    /// The object's type id.
+    @inlinable @inline(__always)
+    public var typeID: UInt32 { UInt32(truncatingIfNeeded: header) }
+
+    // MARK: Reading and writing fields (byte offsets from the header)
+
+    /// Loads the reference stored at `offset`; no barrier is needed to read.
+    @inlinable @inline(__always)
+    public func loadReference(at offset: Int) -> ObjectRef? {
+        raw.load(fromByteOffset: offset, as: ObjectRef?.self)
+    }
+
+    /// Loads a raw value (not a reference) stored at `offset`.
+    @inlinable @inline(__always)
+    public func load<T: BitwiseCopyable>(at offset: Int, as type: T.Type) -> T {
+        raw.load(fromByteOffset: offset, as: T.self)
+    }
+
+    /// Stores a raw value (never a reference: use `Heap.storeReference`) at `offset`.
+    @inlinable @inline(__always)
+    public func store<T: BitwiseCopyable>(_ value: T, at offset: Int) {
+        raw.storeBytes(of: value, toByteOffset: offset, as: T.self)
+    }
+
+    // MARK: Arrays
+
+    /// The number of items of an array object.
+    @inlinable @inline(__always)
+    public var count: Int { raw.load(fromByteOffset: ObjectLayout.arrayCountOffset, as: Int.self) }
+
+    /// The reference stored as item `index` of an array of references.
+    @inlinable @inline(__always)
+    public func loadItem(_ index: Int) -> ObjectRef? {
+        raw.load(fromByteOffset: ObjectLayout.arrayItemsOffset + index &* 8, as: ObjectRef?.self)
+    }
+
+    /// The address of the first item of an array (for raw arrays: the bytes).
+    @inlinable @inline(__always)
+    public var items: UnsafeMutableRawPointer { raw + ObjectLayout.arrayItemsOffset }
+}
+
+/// Fixed positions in every object.
+public enum ObjectLayout {
+    /// Size of the header word.
+    public static let headerSize = 8
+    /// Every object is at least this big: a moved nursery object keeps its forwarding address in word 1.
+    public static let minimumObjectSize = 16
+    /// Where an array keeps its item count.
+    public static let arrayCountOffset = 8
+    /// Where an array's items start.
+    public static let arrayItemsOffset = 16
+    /// Objects are 8-byte aligned and their sizes are multiples of 8.
+    public static let alignment = 8
+
+    /// The byte offset of word field `index` (field 0 is the first word after the header).
+    @inlinable @inline(__always)
+    public static func fieldOffset(_ index: Int) -> Int { 8 + index &* 8 }
+}

@@ -1,0 +1,40 @@
+// The major collection: mark and sweep the whole old generation.
+//
+// A major cycle starts with a minor collection, so the nursery is empty and
+// every live object is old; then marking, weak references, sweeping, and the
+// pacing's new threshold from the bytes that survived. The cycle is
+// stop-the-world; its parts (`markRoots`, `markStep`, `sweep`) are separate
+// so that they can become increments of an incremental cycle.
+
+extension HeapState {
+    mutating func majorCollection() {
+        let start = Clock.now()
+        minorCollection()
+        if configuration.debugLevel >= 1 { verifyOrDie("before a major collection") }
+        isCollecting = true
+        fast.pointee.nurseryTop = fast.pointee.nurseryFree
+        let before = oldBytes
+
+        markRoots()
+        markStep(budget: .max)
+        clearDeadWeakReferences()
+        sweep()
+
+        let after = oldBytes
+        pacing.update(survivingBytes: after)
+        let end = Clock.now()
+        let pause = end - start
+        statistics.majorCollections += 1
+        statistics.majorSeconds += pause
+        statistics.majorMaxPause = max(statistics.majorMaxPause, pause)
+        statistics.peakSurvivingBytes = max(statistics.peakSurvivingBytes, after)
+        statistics.majorRecords.append(MajorCollectionRecord(
+            bytesBefore: before, bytesAfter: after, nextThreshold: Int(pacing.threshold),
+            seconds: pause, timestamp: end - createdAt))
+        updateSizeStatistics()
+        notifyHooks(CollectionEvent(kind: .major, seconds: pause, oldBytesBefore: before, oldBytesAfter: after))
+        isCollecting = false
+        fast.pointee.nurseryTop = nurseryStart + nurserySize
+        if configuration.debugLevel >= 1 { verifyOrDie("after a major collection") }
+    }
+}

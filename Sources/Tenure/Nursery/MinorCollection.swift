@@ -1,0 +1,162 @@
+// The minor collection: copy what survives out of the nursery.
+//
+// Survivors are found from the roots and from the old objects the write
+// barrier recorded (plus the dirty cards of large arrays). Each survivor is
+// copied into the old space, the nursery copy keeps a forwarding address in
+// word 1, and the copy is pushed on the same work list as the remembered
+// objects, so one loop traces both until nothing is left (a Cheney scan with
+// a stack instead of a to-space, since the old space does not move). Every
+// survivor is promoted at once, as in PyPy: the nursery holds one age.
+//
+// Then: young weak references are updated or cleared, young objects with
+// destructors that were not copied get their destructor run, young large
+// objects that were not reached are freed, and the nursery is zeroed so the
+// allocation fast path only stores a header.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension HeapState {
+    mutating func minorCollection() {
+        let start = Clock.now()
+        if configuration.debugLevel >= 2 { verifyOrDie("before a minor collection") }
+        isCollecting = true
+        let used = fast.pointee.nurseryFree - nurseryStart
+        fast.pointee.nurseryTop = fast.pointee.nurseryFree
+
+        roots.forEachSlot { traceYoung($0) }
+        traceOldObjectsPointingToYoung()
+        fixYoungWeakReferences()
+        runDestructorsOfDeadYoungObjects()
+        sweepYoungLargeObjects()
+
+        memset(nurseryStart, 0, used)
+        fast.pointee.nurseryFree = nurseryStart
+        statistics.nurseryBytesAllocated += used
+        let pause = Clock.now() - start
+        statistics.minorCollections += 1
+        statistics.minorSeconds += pause
+        statistics.minorMaxPause = max(statistics.minorMaxPause, pause)
+        notifyHooks(CollectionEvent(kind: .minor, seconds: pause, oldBytesBefore: oldBytes, oldBytesAfter: oldBytes))
+        isCollecting = false
+        fast.pointee.nurseryTop = nurseryStart + nurserySize
+        if configuration.debugLevel >= 2 { verifyOrDie("after a minor collection") }
+    }
+
+    /// Updates `slot` if it refers to a young object: copies a nursery object
+    /// out (once), or marks a young large object reached.
+    @inline(__always)
+    mutating func traceYoung(_ slot: UnsafeMutablePointer<ObjectRef?>) {
+        guard let object = slot.pointee else { return }
+        if isInNursery(object) {
+            if object.header & HeaderFlags.forwarded != 0 {
+                slot.pointee = object.raw.load(fromByteOffset: 8, as: ObjectRef.self)
+            } else {
+                slot.pointee = promote(object)
+            }
+        } else if large.young.count != 0
+                    && object.header & (HeaderFlags.youngLarge | HeaderFlags.reachedYoung) == HeaderFlags.youngLarge {
+            object.header |= HeaderFlags.reachedYoung
+            oldObjectsToTrace.push(object)
+        }
+    }
+
+    /// Copies a nursery object into the old generation and leaves a forwarding address.
+    @inline(__always)
+    private mutating func promote(_ object: ObjectRef) -> ObjectRef {
+        let info = types[object.typeID]
+        let size = info.instanceSize(of: object)
+        let copy: ObjectRef
+        if size <= oldSpace.smallObjectLimit {
+            copy = ObjectRef(oldSpace.allocate(size))
+            copy.raw.copyMemory(from: object.raw, byteCount: size)
+        } else {
+            copy = promoteToLargeSpace(object, info: info, size: size)
+        }
+        object.header = HeaderFlags.forwarded
+        object.raw.storeBytes(of: copy, toByteOffset: 8, as: ObjectRef.self)
+        oldObjectsToTrace.push(copy)
+        statistics.bytesPromoted &+= size
+        return copy
+    }
+
+    @inline(never)
+    private mutating func promoteToLargeSpace(_ object: ObjectRef, info: TypeInfo, size: Int) -> ObjectRef {
+        let cards = info.kind == .referenceArray
+            ? LargeObjectSpace.cardCount(items: object.count, cardSize: configuration.cardSize) : 0
+        guard let copy = large.allocate(size: size, cards: cards) else {
+            fatalError("Tenure: out of memory promoting a \(size)-byte object during a minor collection")
+        }
+        copy.raw.copyMemory(from: object.raw, byteCount: size)
+        copy.header |= HeaderFlags.large | (cards > 0 ? HeaderFlags.hasCards : 0)
+        large.old.push(copy)
+        return copy
+    }
+
+    /// Traces remembered objects, promoted copies and dirty cards until none is left.
+    private mutating func traceOldObjectsPointingToYoung() {
+        while true {
+            while let object = oldObjectsToTrace.popObject() {
+                types[object.typeID].forEachReferenceSlot(of: object) { traceYoung($0) }
+                object.header |= HeaderFlags.trackYoungPointers
+            }
+            guard let array = arraysWithDirtyCards.popObject() else { break }
+            traceDirtyCards(of: array)
+        }
+    }
+
+    private mutating func traceDirtyCards(of array: ObjectRef) {
+        let cards = LargeObjectSpace.cards(of: array)
+        let count = array.count
+        let cardSize = configuration.cardSize
+        let items = array.items.assumingMemoryBound(to: ObjectRef?.self)
+        for card in 0..<LargeObjectSpace.cardCount(items: count, cardSize: cardSize) where cards[card] != 0 {
+            cards[card] = 0
+            for i in card * cardSize..<min(count, (card + 1) * cardSize) { traceYoung(items + i) }
+        }
+        array.header &= ~HeaderFlags.cardsSet
+    }
+
+    /// What a young object became after tracing: its copy, itself (young large, reached), or nil (dead).
+    /// Old objects are returned unchanged.
+    func survivor(of object: ObjectRef) -> ObjectRef? {
+        if isInNursery(object) {
+            guard object.header & HeaderFlags.forwarded != 0 else { return nil }
+            return object.raw.load(fromByteOffset: 8, as: ObjectRef.self)
+        }
+        if object.header & HeaderFlags.youngLarge != 0 {
+            return object.header & HeaderFlags.reachedYoung != 0 ? object : nil
+        }
+        return object
+    }
+
+    private mutating func fixYoungWeakReferences() {
+        while let weak = youngWeakReferences.popObject() {
+            guard let survivingWeak = survivor(of: weak) else { continue }
+            if let target = survivingWeak.loadReference(at: 8) {
+                survivingWeak.store(survivor(of: target), at: 8)
+            }
+            oldWeakReferences.push(survivingWeak)
+        }
+    }
+
+    private mutating func runDestructorsOfDeadYoungObjects() {
+        while let object = youngObjectsWithDestructors.popObject() {
+            if object.header & HeaderFlags.forwarded == 0 { runDestructor(object) }
+        }
+    }
+
+    private mutating func sweepYoungLargeObjects() {
+        while let object = large.young.popObject() {
+            if object.header & HeaderFlags.reachedYoung != 0 {
+                object.header &= ~(HeaderFlags.youngLarge | HeaderFlags.reachedYoung)
+                large.old.push(object)
+            } else {
+                runDestructor(object)
+                large.free(object)
+            }
+        }
+    }
+}

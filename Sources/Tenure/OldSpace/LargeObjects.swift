@@ -1,0 +1,94 @@
+// The large-object space: objects too big for size-class pages, one
+// allocation each.
+//
+// Every large object gets a small prefix in front of its header: two words
+// (the prefix length and the block length, to free it) and, for arrays of
+// references, a card table of one byte per `cardSize` items. The write
+// barrier marks a card instead of remembering the whole array, so a minor
+// collection scans only the dirty part of a big array.
+//
+// Blocks of 64 KiB or more are mapped from the kernel and unmapped when they
+// die, so their memory goes back at once; smaller ones come from malloc.
+// Young large objects (allocated since the last minor collection) stay in a
+// list of their own: a minor collection frees the ones it did not reach.
+import CTenure
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+struct LargeObjectSpace {
+    static let mapThreshold = 64 << 10
+
+    /// Large objects that survived a minor collection.
+    var old = AddressStack()
+    /// Large objects allocated since the last minor collection.
+    var young = AddressStack()
+    /// Bytes of all large objects (prefix included), young and old.
+    private(set) var bytes = 0
+    /// Bytes freed by `free` since the last call to `trimIfWorthIt`, from malloc.
+    private var mallocBytesFreed = 0
+
+    /// Number of cards of an array of `count` references.
+    @inline(__always)
+    static func cardCount(items count: Int, cardSize: Int) -> Int { (count + cardSize - 1) / cardSize }
+
+    /// A zeroed large object of `size` bytes (header included) with `cards` card bytes in front.
+    mutating func allocate(size: Int, cards: Int) -> ObjectRef? {
+        let prefix = ((cards + 7) & ~7) + 16
+        let total = prefix + size
+        let block: UnsafeMutableRawPointer?
+        if total >= LargeObjectSpace.mapThreshold {
+            block = VirtualMemory.map(VirtualMemory.roundUp(total, to: VirtualMemory.pageSize))
+        } else {
+            block = calloc(1, total)
+        }
+        guard let block else { return nil }
+        let object = block + prefix
+        object.storeBytes(of: prefix, toByteOffset: -16, as: Int.self)
+        object.storeBytes(of: total, toByteOffset: -8, as: Int.self)
+        bytes += total
+        return ObjectRef(object)
+    }
+
+    /// Frees a large object's block.
+    mutating func free(_ object: ObjectRef) {
+        let prefix = object.raw.load(fromByteOffset: -16, as: Int.self)
+        let total = object.raw.load(fromByteOffset: -8, as: Int.self)
+        let block = object.raw - prefix
+        bytes -= total
+        if total >= LargeObjectSpace.mapThreshold {
+            VirtualMemory.unmap(block, VirtualMemory.roundUp(total, to: VirtualMemory.pageSize))
+        } else {
+            Glibc.free(block)
+            mallocBytesFreed += total
+        }
+    }
+
+    /// The block size of a large object, prefix included.
+    static func blockSize(of object: ObjectRef) -> Int { object.raw.load(fromByteOffset: -8, as: Int.self) }
+
+    /// The card bytes of a large array (card i at index i).
+    @inline(__always)
+    static func cards(of object: ObjectRef) -> UnsafeMutablePointer<UInt8> {
+        let prefix = object.raw.load(fromByteOffset: -16, as: Int.self)
+        return (object.raw - prefix).assumingMemoryBound(to: UInt8.self)
+    }
+
+    /// Gives malloc's free memory back to the kernel after many large objects died.
+    mutating func trimIfWorthIt() {
+        if mallocBytesFreed >= 16 << 20 {
+            tenure_malloc_trim()
+            mallocBytesFreed = 0
+        }
+    }
+
+    /// Frees every large object.
+    mutating func release() {
+        while let object = young.popObject() { free(object) }
+        while let object = old.popObject() { free(object) }
+        young.release()
+        old.release()
+    }
+}

@@ -1,0 +1,299 @@
+// The old space for small objects: size-class pages inside arenas.
+//
+// Arenas are aligned blocks mapped from the kernel; each is cut into pages,
+// and each page in use holds cells of one size class (every multiple of 8
+// bytes up to the small-object limit). Objects never move here: a minor
+// collection copies nursery survivors into cells, and a major collection
+// sweeps dead cells back into their page's free list.
+//
+// A page returns to its arena when it has no live cell; an arena with every
+// page free is unmapped, so the resident set falls after a peak. New pages
+// come from the arena with the fewest free pages (as in PyPy), so that
+// lightly used arenas get the chance to empty.
+//
+// A free cell has a zero header word (type id 0 is never registered) and the
+// next free cell in word 1. That lets the sweeper and the heap verifier walk a
+// page cell by cell without a side table.
+
+/// The header at the start of every page in use.
+struct PageHeader {
+    var next: UnsafeMutablePointer<PageHeader>?
+    var freeList: UnsafeMutableRawPointer?
+    /// Cells from here to the end of the page have never been used.
+    var bump: UnsafeMutableRawPointer
+    var arena: UnsafeMutablePointer<Arena>
+    /// Cell size in bytes; 0 while the page is free.
+    var cellSize: Int
+}
+
+/// One arena's bookkeeping (kept outside the arena, in malloc'd memory).
+struct Arena {
+    var base: UnsafeMutableRawPointer
+    /// Free pages that were used before, linked through their first word.
+    var freePages: UnsafeMutableRawPointer?
+    /// Pages from this index on have never been used.
+    var untouchedFrom: Int
+    /// Pages not in use (on the free list or untouched).
+    var freeCount: Int
+}
+
+/// Per size class: the page being filled, and pages with free cells or full.
+struct SizeClass {
+    var current: UnsafeMutablePointer<PageHeader>?
+    var partial: UnsafeMutablePointer<PageHeader>?
+    var full: UnsafeMutablePointer<PageHeader>?
+}
+
+struct OldSpace {
+    static let pageHeaderSize = (MemoryLayout<PageHeader>.stride + 7) & ~7
+
+    let pageSize: Int
+    let arenaSize: Int
+    let pagesPerArena: Int
+    let smallObjectLimit: Int
+    private var classes: UnsafeMutablePointer<SizeClass>
+    private let classCount: Int
+    /// Every mapped arena.
+    private(set) var arenas: [UnsafeMutablePointer<Arena>] = []
+    /// Base addresses of the mapped arenas, for the verifier's lookups.
+    private var arenaBases: Set<UInt> = []
+    /// Arenas with free pages, fewest free first; consumed from `nextArena`.
+    private var arenasWithFreePages: [UnsafeMutablePointer<Arena>] = []
+    private var nextArena = 0
+    /// Bytes of cells holding objects (the figure the pacing counts).
+    private(set) var usedBytes = 0
+    /// Bytes of arenas mapped from the kernel.
+    var mappedBytes: Int { arenas.count * arenaSize }
+    /// Arenas unmapped so far (statistics).
+    private(set) var arenasReleased = 0
+
+    init(pageSize: Int, arenaSize: Int, smallObjectLimit: Int) {
+        self.pageSize = pageSize
+        self.arenaSize = arenaSize
+        self.pagesPerArena = arenaSize / pageSize
+        self.smallObjectLimit = smallObjectLimit
+        classCount = smallObjectLimit / 8 + 1
+        classes = .allocate(capacity: classCount)
+        classes.initialize(repeating: SizeClass(), count: classCount)
+    }
+
+    // MARK: Allocation
+
+    /// A cell of `size` bytes (a multiple of 8, at most the small-object limit).
+    /// Its contents are garbage: the caller fills the whole cell.
+    @inline(__always)
+    mutating func allocate(_ size: Int) -> UnsafeMutableRawPointer {
+        usedBytes &+= size
+        if let page = classes[size >> 3].current {
+            if let cell = page.pointee.freeList {
+                page.pointee.freeList = cell.load(fromByteOffset: 8, as: UnsafeMutableRawPointer?.self)
+                return cell
+            }
+            let cell = page.pointee.bump
+            if cell + size <= UnsafeMutableRawPointer(page) + pageSize {
+                page.pointee.bump = cell + size
+                return cell
+            }
+        }
+        return allocateFromNewPage(size)
+    }
+
+    @inline(never)
+    private mutating func allocateFromNewPage(_ size: Int) -> UnsafeMutableRawPointer {
+        let sizeClass = classes + (size >> 3)
+        if let old = sizeClass.pointee.current {
+            old.pointee.next = sizeClass.pointee.full
+            sizeClass.pointee.full = old
+        }
+        let page: UnsafeMutablePointer<PageHeader>
+        if let partial = sizeClass.pointee.partial {
+            sizeClass.pointee.partial = partial.pointee.next
+            page = partial
+        } else {
+            page = takeFreePage(cellSize: size)
+        }
+        page.pointee.next = nil
+        sizeClass.pointee.current = page
+        usedBytes &-= size
+        return allocate(size)
+    }
+
+    private mutating func takeFreePage(cellSize: Int) -> UnsafeMutablePointer<PageHeader> {
+        while nextArena < arenasWithFreePages.count && arenasWithFreePages[nextArena].pointee.freeCount == 0 {
+            nextArena += 1
+        }
+        if nextArena == arenasWithFreePages.count {
+            arenasWithFreePages.removeAll(keepingCapacity: true)
+            nextArena = 0
+            arenasWithFreePages.append(mapArena())
+        }
+        let arena = arenasWithFreePages[nextArena]
+        let memory: UnsafeMutableRawPointer
+        if let free = arena.pointee.freePages {
+            arena.pointee.freePages = free.load(as: UnsafeMutableRawPointer?.self)
+            memory = free
+        } else {
+            memory = arena.pointee.base + arena.pointee.untouchedFrom * pageSize
+            arena.pointee.untouchedFrom += 1
+        }
+        arena.pointee.freeCount -= 1
+        let page = memory.bindMemory(to: PageHeader.self, capacity: 1)
+        page.initialize(to: PageHeader(next: nil, freeList: nil, bump: memory + OldSpace.pageHeaderSize,
+                                       arena: arena, cellSize: cellSize))
+        return page
+    }
+
+    private mutating func mapArena() -> UnsafeMutablePointer<Arena> {
+        guard let base = VirtualMemory.mapAligned(arenaSize, alignment: arenaSize) else {
+            fatalError("Tenure: the kernel refused to map a \(arenaSize)-byte arena (old space holds \(mappedBytes) bytes)")
+        }
+        let arena = UnsafeMutablePointer<Arena>.allocate(capacity: 1)
+        arena.initialize(to: Arena(base: base, freePages: nil, untouchedFrom: 0, freeCount: pagesPerArena))
+        arenas.append(arena)
+        arenaBases.insert(UInt(bitPattern: base))
+        return arena
+    }
+
+    // MARK: Sweeping
+
+    /// Sweeps every page: cells whose object is not marked are freed (after
+    /// `dying` is called on them), marks are cleared. Empty pages go back to
+    /// their arena; wholly empty arenas are unmapped.
+    mutating func sweep(isMarked: (UInt64) -> Bool, clearMark: (inout UInt64) -> Void, dying: (ObjectRef) -> Void) {
+        var used = 0
+        for c in 1..<classCount {
+            let sizeClass = classes + c
+            var pages = sizeClass.pointee.current
+            if let current = pages { current.pointee.next = sizeClass.pointee.partial } else { pages = sizeClass.pointee.partial }
+            var tail = pages
+            while let t = tail, t.pointee.next != nil { tail = t.pointee.next }
+            if let t = tail { t.pointee.next = sizeClass.pointee.full } else { pages = sizeClass.pointee.full }
+            sizeClass.pointee = SizeClass()
+
+            let cellSize = c * 8
+            while let page = pages {
+                pages = page.pointee.next
+                let live = sweepPage(page, cellSize: cellSize, isMarked: isMarked, clearMark: clearMark, dying: dying)
+                used += live * cellSize
+                if live == 0 {
+                    releasePage(page)
+                } else if page.pointee.freeList == nil
+                            && page.pointee.bump + cellSize > UnsafeMutableRawPointer(page) + pageSize {
+                    page.pointee.next = sizeClass.pointee.full
+                    sizeClass.pointee.full = page
+                } else {
+                    page.pointee.next = sizeClass.pointee.partial
+                    sizeClass.pointee.partial = page
+                }
+            }
+        }
+        usedBytes = used
+        releaseEmptyArenas()
+    }
+
+    /// Sweeps one page; returns its live cell count and rebuilds its free list in address order.
+    private func sweepPage(_ page: UnsafeMutablePointer<PageHeader>, cellSize: Int,
+                           isMarked: (UInt64) -> Bool, clearMark: (inout UInt64) -> Void,
+                           dying: (ObjectRef) -> Void) -> Int {
+        var live = 0
+        var cell = UnsafeMutableRawPointer(page) + OldSpace.pageHeaderSize
+        let end = page.pointee.bump
+        var freeHead: UnsafeMutableRawPointer? = nil
+        var freeTail: UnsafeMutableRawPointer? = nil
+        while cell < end {
+            var header = cell.load(as: UInt64.self)
+            if header != 0 && isMarked(header) {
+                clearMark(&header)
+                cell.storeBytes(of: header, as: UInt64.self)
+                live += 1
+            } else {
+                if header != 0 { dying(ObjectRef(cell)) }
+                cell.storeBytes(of: 0, as: UInt64.self)
+                cell.storeBytes(of: nil, toByteOffset: 8, as: UnsafeMutableRawPointer?.self)
+                if let t = freeTail { t.storeBytes(of: cell, toByteOffset: 8, as: UnsafeMutableRawPointer?.self) } else { freeHead = cell }
+                freeTail = cell
+            }
+            cell += cellSize
+        }
+        page.pointee.freeList = freeHead
+        return live
+    }
+
+    private mutating func releasePage(_ page: UnsafeMutablePointer<PageHeader>) {
+        let arena = page.pointee.arena
+        page.pointee.cellSize = 0
+        let memory = UnsafeMutableRawPointer(page)
+        memory.storeBytes(of: arena.pointee.freePages, as: UnsafeMutableRawPointer?.self)
+        arena.pointee.freePages = memory
+        arena.pointee.freeCount += 1
+    }
+
+    private mutating func releaseEmptyArenas() {
+        var kept: [UnsafeMutablePointer<Arena>] = []
+        kept.reserveCapacity(arenas.count)
+        for arena in arenas {
+            if arena.pointee.freeCount == pagesPerArena {
+                VirtualMemory.unmap(arena.pointee.base, arenaSize)
+                arenaBases.remove(UInt(bitPattern: arena.pointee.base))
+                arena.deallocate()
+                arenasReleased += 1
+            } else {
+                kept.append(arena)
+            }
+        }
+        arenas = kept
+        arenasWithFreePages = kept.filter { $0.pointee.freeCount > 0 }.sorted { $0.pointee.freeCount < $1.pointee.freeCount }
+        nextArena = 0
+    }
+
+    // MARK: Walking (verifier, teardown)
+
+    /// Calls `body` with every object (non-free cell) in the old space.
+    func forEachObject(_ body: (ObjectRef) -> Void) {
+        for c in 1..<classCount {
+            let cellSize = c * 8
+            for list in [classes[c].current, classes[c].partial, classes[c].full] {
+                var page = list
+                while let p = page {
+                    var cell = UnsafeMutableRawPointer(p) + OldSpace.pageHeaderSize
+                    while cell < p.pointee.bump {
+                        if cell.load(as: UInt64.self) != 0 { body(ObjectRef(cell)) }
+                        cell += cellSize
+                    }
+                    page = p.pointee.next
+                }
+            }
+        }
+    }
+
+    /// Whether `address` is the start of an object in a page in use.
+    func containsObject(at address: UInt) -> Bool {
+        guard isInArena(address) else { return false }
+        let pageStart = address & ~UInt(pageSize - 1)
+        guard let page = UnsafeMutablePointer<PageHeader>(bitPattern: pageStart) else { return false }
+        let cellSize = page.pointee.cellSize
+        let first = pageStart + UInt(OldSpace.pageHeaderSize)
+        guard cellSize > 0, address >= first, address < UInt(bitPattern: page.pointee.bump),
+              (address - first) % UInt(cellSize) == 0 else { return false }
+        return UnsafeRawPointer(bitPattern: address)!.load(as: UInt64.self) != 0
+    }
+
+    /// Whether `address` lies inside any arena (a valid object or not).
+    func isInArena(_ address: UInt) -> Bool {
+        arenaBases.contains(address & ~UInt(arenaSize - 1))
+    }
+
+    /// Unmaps every arena.
+    mutating func release() {
+        for arena in arenas {
+            VirtualMemory.unmap(arena.pointee.base, arenaSize)
+            arena.deallocate()
+        }
+        arenas = []
+        arenaBases = []
+        arenasWithFreePages = []
+        classes.deinitialize(count: classCount)
+        classes.deallocate()
+        usedBytes = 0
+    }
+}
