@@ -85,11 +85,15 @@ public final class Heap {
 
     /// Runs a minor collection now.
     public func collectMinor() {
+        precondition(!state.pointee.isCollecting,
+                     "Tenure: collectMinor() called from inside a collection (a destructor or a collection hook)")
         state.pointee.minorCollection()
     }
 
     /// Runs a major collection now (after a minor one).
     public func collect() {
+        precondition(!state.pointee.isCollecting,
+                     "Tenure: collect() called from inside a collection (a destructor or a collection hook)")
         state.pointee.majorCollection()
     }
 
