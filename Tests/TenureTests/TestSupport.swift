@@ -1,0 +1,124 @@
+// Shared pieces of the test suite: configurations, a seeded random number
+// generator, a destructor log, and readers of the process's memory figures.
+//
+// Every test builds its own heap; nothing here is global mutable state, so
+// tests can run in parallel in one process (Swift Testing's default).
+import Testing
+@testable import Tenure
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum Configs {
+    /// A nursery of 64 KiB with the verifier around major collections.
+    static var small: HeapConfiguration {
+        var c = HeapConfiguration()
+        c.nurserySize = 64 << 10
+        c.youngLargeObjectLimit = 4 << 10
+        c.cardSize = 16
+        c.minimumHeapSize = 256 << 10
+        c.debugLevel = 1
+        c.shadowStackCapacity = 1 << 16
+        return c
+    }
+
+    /// The smallest nursery that validates: about one minor collection per allocation.
+    static func everyAllocation(youngLargeObjectLimit: Int = 64) -> HeapConfiguration {
+        var c = HeapConfiguration()
+        c.nurserySize = 64
+        c.youngLargeObjectLimit = youngLargeObjectLimit
+        c.pageSize = 256
+        c.arenaSize = VirtualMemory.pageSize
+        c.smallObjectLimit = 16 * ((256 - OldSpace.pageHeaderSize) / 32)
+        c.cardSize = 2
+        c.minimumHeapSize = 2048
+        c.debugLevel = 2
+        c.shadowStackCapacity = 1 << 12
+        return c
+    }
+
+    /// The three configurations most tests run under.
+    static let all: [(String, HeapConfiguration)] = [
+        ("default", HeapConfiguration()), ("small", small), ("stress", .stress),
+    ]
+}
+
+/// SplitMix64: a tiny deterministic generator, one per seed.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// A value in 0..<n.
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+    /// True with probability `p`.
+    mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
+}
+
+/// Counts destructor calls by the id a test stamped into the object.
+final class DestructorLog {
+    var counts: [UInt64: Int] = [:]
+    var calls = 0
+    func record(_ id: UInt64) {
+        counts[id, default: 0] += 1
+        calls += 1
+    }
+    func count(_ id: UInt64) -> Int { counts[id] ?? 0 }
+}
+
+/// Types most unit tests use. `Node`: 2 references then 2 raw words (id, payload).
+struct CommonTypes {
+    let node: ObjectType
+    let leaf: ObjectType
+    let references: ArrayType
+    let bytes: ArrayType
+    let words: ArrayType
+
+    static let nodeLeft = ObjectLayout.fieldOffset(0)
+    static let nodeRight = ObjectLayout.fieldOffset(1)
+    static let nodeID = ObjectLayout.fieldOffset(2)
+    static let nodePayload = ObjectLayout.fieldOffset(3)
+    static let leafID = ObjectLayout.fieldOffset(0)
+
+    init(_ heap: Heap) throws {
+        node = try heap.register(.object("Node", references: 2, words: 2))
+        leaf = try heap.register(.object("Leaf", references: 0, words: 1))
+        references = try heap.registerArray(.array("References", of: .references))
+        bytes = try heap.registerArray(.array("Bytes", of: .raw(itemSize: 1)))
+        words = try heap.registerArray(.array("Words", of: .raw(itemSize: 8)))
+    }
+}
+
+extension Heap {
+    /// A Node stamped with `id`, fields nil.
+    func node(_ types: CommonTypes, id: Int) throws(HeapError) -> ObjectRef {
+        let n = try allocate(types.node)
+        n.store(id, at: CommonTypes.nodeID)
+        return n
+    }
+}
+
+extension ObjectRef {
+    var nodeID: Int { load(at: CommonTypes.nodeID, as: Int.self) }
+}
+
+/// The process's memory, from /proc/self.
+enum ProcessMemory {
+    /// Resident set size in bytes (second field of /proc/self/statm, in pages).
+    static func residentBytes() -> Int {
+        let fd = open("/proc/self/statm", O_RDONLY)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 255) }
+        guard n > 0 else { return 0 }
+        let fields = String(decoding: buffer[0..<n], as: UTF8.self).split(separator: " ")
+        guard fields.count >= 2, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
