@@ -40,6 +40,7 @@ struct HeapState {
     var youngWeakReferences = AddressStack()
     var oldWeakReferences = AddressStack()
     var markStack = AddressStack()
+    var prefetchQueue = PrefetchQueue()
 
     // Pacing and state
     var pacing: Pacing
@@ -109,6 +110,7 @@ struct HeapState {
         youngWeakReferences.release()
         oldWeakReferences.release()
         markStack.release()
+        prefetchQueue.release()
         globalRoots.release()
         VirtualMemory.unmap(nurseryStart, VirtualMemory.roundUp(nurserySize, to: VirtualMemory.pageSize))
         VirtualMemory.unmap(UnsafeMutableRawPointer(shadowBase),

@@ -22,6 +22,7 @@ extension HeapState {
 
         let after = oldBytes
         pacing.update(survivingBytes: after)
+        oldSpace.releaseEmptyArenas(keepBytes: max(0, Int(pacing.threshold) - after))
         let end = Clock.now()
         let pause = end - start
         statistics.majorCollections += 1

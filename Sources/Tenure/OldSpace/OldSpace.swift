@@ -7,7 +7,8 @@
 // sweeps dead cells back into their page's free list.
 //
 // A page returns to its arena when it has no live cell; an arena with every
-// page free is unmapped, so the resident set falls after a peak. New pages
+// page free is unmapped (beyond what the heap will refill before the next
+// major collection), so the resident set falls after a peak. New pages
 // come from the arena with the fewest free pages (as in PyPy), so that
 // lightly used arenas get the chance to empty.
 //
@@ -188,7 +189,6 @@ struct OldSpace {
             }
         }
         usedBytes = used
-        releaseEmptyArenas()
     }
 
     /// Sweeps one page; returns its live cell count and rebuilds its free list in address order.
@@ -228,16 +228,22 @@ struct OldSpace {
         arena.pointee.freeCount += 1
     }
 
-    private mutating func releaseEmptyArenas() {
+    /// Unmaps wholly empty arenas beyond `keepBytes` of them, and orders the
+    /// arenas with free pages for reuse. Keeping as many empty arenas as the
+    /// heap will fill before the next major collection anyway saves the page
+    /// faults of mapping them again; the rest goes back to the kernel.
+    mutating func releaseEmptyArenas(keepBytes: Int) {
         var kept: [UnsafeMutablePointer<Arena>] = []
         kept.reserveCapacity(arenas.count)
+        var emptyKept = 0
         for arena in arenas {
-            if arena.pointee.freeCount == pagesPerArena {
+            if arena.pointee.freeCount == pagesPerArena && emptyKept + arenaSize > keepBytes {
                 VirtualMemory.unmap(arena.pointee.base, arenaSize)
                 arenaBases.remove(UInt(bitPattern: arena.pointee.base))
                 arena.deallocate()
                 arenasReleased += 1
             } else {
+                if arena.pointee.freeCount == pagesPerArena { emptyKept += arenaSize }
                 kept.append(arena)
             }
         }
