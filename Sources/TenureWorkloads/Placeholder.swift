@@ -1,1 +1,0 @@
-// Workloads shared by the CLI, tests and benchmarks.

@@ -1,0 +1,136 @@
+// What one run of a workload measured, in a form the CLI prints and tools read.
+//
+// Every variant of a workload (the Tenure heap, Swift's ARC, a hand-managed
+// arena) fills the same record, so that runs can be compared figure by
+// figure. Collector figures come from `HeapStatistics` and are zero for the
+// variants that have no collector. The JSON form uses snake_case keys; its
+// top level always holds `workload`, `variant`, `wall_seconds`,
+// `peak_rss_bytes`, `peak_live_bytes`, `minor_collections`,
+// `major_collections`, `gc_seconds`, `max_pause_seconds` and `checksum`.
+import Foundation
+import Tenure
+
+/// The figures of one workload run.
+public struct WorkloadResult: Codable, Sendable, Equatable {
+    /// The workload's name ("binary-trees", "gcbench").
+    public var workload: String
+    /// How memory was managed: "tenure", "arc" or "arena".
+    public var variant: String
+    /// The workload's size parameters (for binary-trees: "depth").
+    public var parameters: [String: Int]
+    /// Wall time of the whole run in seconds, heap creation and teardown included.
+    public var wallSeconds: Double
+    /// The process's peak resident set during the run, in bytes (VmHWM).
+    public var peakRSSBytes: Int
+    /// Whether the peak was reset before the run; when false, `peakRSSBytes`
+    /// is the process's peak so far (earlier runs included).
+    public var peakRSSIsPerRun: Bool
+    /// The process's resident set at the end of the run, in bytes (VmRSS).
+    public var finalRSSBytes: Int
+    /// The most bytes of objects alive at once. Tenure: the most bytes that
+    /// survived a major collection (`HeapStatistics.peakSurvivingBytes`);
+    /// ARC and arena: computed from the workload's shape (see `peakLiveSource`).
+    public var peakLiveBytes: Int
+    /// How `peakLiveBytes` was obtained: "major-collection-survivors" or "analytical".
+    public var peakLiveSource: String
+    /// Minor and major collections run.
+    public var minorCollections: Int
+    public var majorCollections: Int
+    /// Seconds spent in collections, in total, minor and major.
+    public var gcSeconds: Double
+    public var minorSeconds: Double
+    public var majorSeconds: Double
+    /// The longest pause of any collection, in seconds.
+    public var maxPauseSeconds: Double
+    /// Bytes allocated in the nursery and collected by minor collections.
+    public var nurseryBytesAllocated: Int
+    /// Bytes copied out of the nursery into the old generation.
+    public var bytesPromoted: Int
+    /// The most bytes of old-space arenas mapped at once, and of large objects.
+    public var arenaBytesPeak: Int
+    public var largeObjectBytesPeak: Int
+    /// A number every variant of the workload computes identically (sums of node counts).
+    public var checksum: Int
+
+    /// A result with every figure given; collector figures default to zero.
+    public init(
+        workload: String, variant: String, parameters: [String: Int] = [:],
+        wallSeconds: Double, peakRSSBytes: Int, peakRSSIsPerRun: Bool, finalRSSBytes: Int,
+        peakLiveBytes: Int, peakLiveSource: String,
+        minorCollections: Int = 0, majorCollections: Int = 0,
+        gcSeconds: Double = 0, minorSeconds: Double = 0, majorSeconds: Double = 0,
+        maxPauseSeconds: Double = 0, nurseryBytesAllocated: Int = 0, bytesPromoted: Int = 0,
+        arenaBytesPeak: Int = 0, largeObjectBytesPeak: Int = 0, checksum: Int
+    ) {
+        self.workload = workload
+        self.variant = variant
+        self.parameters = parameters
+        self.wallSeconds = wallSeconds
+        self.peakRSSBytes = peakRSSBytes
+        self.peakRSSIsPerRun = peakRSSIsPerRun
+        self.finalRSSBytes = finalRSSBytes
+        self.peakLiveBytes = peakLiveBytes
+        self.peakLiveSource = peakLiveSource
+        self.minorCollections = minorCollections
+        self.majorCollections = majorCollections
+        self.gcSeconds = gcSeconds
+        self.minorSeconds = minorSeconds
+        self.majorSeconds = majorSeconds
+        self.maxPauseSeconds = maxPauseSeconds
+        self.nurseryBytesAllocated = nurseryBytesAllocated
+        self.bytesPromoted = bytesPromoted
+        self.arenaBytesPeak = arenaBytesPeak
+        self.largeObjectBytesPeak = largeObjectBytesPeak
+        self.checksum = checksum
+    }
+
+    /// Copies the collector figures of a Tenure heap into the result.
+    public mutating func record(_ statistics: HeapStatistics) {
+        minorCollections = statistics.minorCollections
+        majorCollections = statistics.majorCollections
+        gcSeconds = statistics.gcSeconds
+        minorSeconds = statistics.minorSeconds
+        majorSeconds = statistics.majorSeconds
+        maxPauseSeconds = statistics.maxPause
+        nurseryBytesAllocated = statistics.nurseryBytesAllocated
+        bytesPromoted = statistics.bytesPromoted
+        arenaBytesPeak = statistics.arenaBytesPeak
+        largeObjectBytesPeak = statistics.largeObjectBytesPeak
+    }
+
+    /// The snake_case JSON keys.
+    enum CodingKeys: String, CodingKey {
+        case workload, variant, parameters, checksum
+        case wallSeconds = "wall_seconds"
+        case peakRSSBytes = "peak_rss_bytes"
+        case peakRSSIsPerRun = "peak_rss_is_per_run"
+        case finalRSSBytes = "final_rss_bytes"
+        case peakLiveBytes = "peak_live_bytes"
+        case peakLiveSource = "peak_live_source"
+        case minorCollections = "minor_collections"
+        case majorCollections = "major_collections"
+        case gcSeconds = "gc_seconds"
+        case minorSeconds = "minor_seconds"
+        case majorSeconds = "major_seconds"
+        case maxPauseSeconds = "max_pause_seconds"
+        case nurseryBytesAllocated = "nursery_bytes_allocated"
+        case bytesPromoted = "bytes_promoted"
+        case arenaBytesPeak = "arena_bytes_peak"
+        case largeObjectBytesPeak = "large_object_bytes_peak"
+    }
+
+    /// The result as one JSON object (keys sorted), on one line unless `prettyPrinted`.
+    public func jsonString(prettyPrinted: Bool = false) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = prettyPrinted ? [.sortedKeys, .prettyPrinted] : [.sortedKeys]
+        // Encoding plain numbers, strings and a [String: Int] cannot fail.
+        let data = try! encoder.encode(self)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The result as a JSON object tree (what `JSONSerialization` reads back from `jsonString()`).
+    public var jsonObject: [String: Any] {
+        let data = Data(jsonString().utf8)
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }
+}

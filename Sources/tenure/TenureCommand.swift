@@ -1,0 +1,44 @@
+// The `tenure` command line: the root command and its entry point.
+//
+// Subcommands live in files of their own beside this one (`run` now; `info`
+// and `plot` later). Usage errors (an unknown workload, a bad option value)
+// end with exit status 2 and a message naming what was wrong and what is
+// accepted; ArgumentParser's own default for them is EX_USAGE (64), so the
+// entry point maps them. Other failures end with status 1.
+import ArgumentParser
+import Foundation
+
+/// The `tenure` command.
+@main
+struct TenureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tenure",
+        abstract: "Tenure, a precise generational garbage collector: workloads and diagnostics.",
+        subcommands: [RunCommand.self])
+
+    /// The exit status of a usage error.
+    static let usageErrorStatus: Int32 = 2
+
+    /// Parses the arguments and runs the chosen subcommand.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let message = SubcommandCheck.unknownSubcommandMessage(in: arguments, root: self) {
+            exitWithUsageError(message)
+        }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                exitWithUsageError(fullMessage(for: error))
+            }
+            exit(withError: error)
+        }
+    }
+
+    /// Prints `message` on standard error and exits with status 2.
+    static func exitWithUsageError(_ message: String) -> Never {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        Foundation.exit(usageErrorStatus)
+    }
+}
