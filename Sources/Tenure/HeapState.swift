@@ -17,6 +17,10 @@ struct HeapState {
     // Nursery
     let nurseryStart: UnsafeMutableRawPointer
     let nurserySize: Int
+    /// The nursery is zero from the allocation pointer up to here (the fast path's limit).
+    var nurseryZeroedEnd: UnsafeMutableRawPointer
+    /// Beyond here the nursery is zero too (never written since the last reset).
+    var nurseryDirtyEnd: UnsafeMutableRawPointer
 
     // Old generation
     var oldSpace: OldSpace
@@ -56,6 +60,8 @@ struct HeapState {
             throw HeapError.outOfMemory(requested: nurserySize)
         }
         nurseryStart = nursery
+        nurseryZeroedEnd = nursery + nurserySize
+        nurseryDirtyEnd = nursery
         let shadowBytes = VirtualMemory.roundUp(c.shadowStackCapacity * 8, to: VirtualMemory.pageSize)
         guard let shadow = VirtualMemory.map(shadowBytes) else {
             VirtualMemory.unmap(nursery, VirtualMemory.roundUp(nurserySize, to: VirtualMemory.pageSize))

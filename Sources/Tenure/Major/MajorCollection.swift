@@ -35,7 +35,7 @@ extension HeapState {
         updateSizeStatistics()
         notifyHooks(CollectionEvent(kind: .major, seconds: pause, oldBytesBefore: before, oldBytesAfter: after))
         isCollecting = false
-        fast.pointee.nurseryTop = nurseryStart + nurserySize
+        fast.pointee.nurseryTop = nurseryZeroedEnd
         if configuration.debugLevel >= 1 { verifyOrDie("after a major collection") }
     }
 }

@@ -83,9 +83,10 @@ extension HeapState {
         if size > configuration.youngLargeObjectLimit {
             object = try allocateYoungLarge(info: info, size: size, count: count)
         } else {
-            if fast.pointee.nurseryFree + size > fast.pointee.nurseryTop {
+            if fast.pointee.nurseryFree + size > nurseryStart + nurserySize {
                 try collectForAllocation(extra: 0, requested: size)
             }
+            zeroNursery(through: fast.pointee.nurseryFree + size)
             let free = fast.pointee.nurseryFree
             fast.pointee.nurseryFree = free + size
             object = ObjectRef(free)

@@ -10,13 +10,8 @@
 //
 // Then: young weak references are updated or cleared, young objects with
 // destructors that were not copied get their destructor run, young large
-// objects that were not reached are freed, and the nursery is zeroed so the
-// allocation fast path only stores a header.
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+// objects that were not reached are freed, and the nursery is reset (see
+// NurseryZeroing.swift: it is zeroed in chunks just ahead of allocation).
 
 extension HeapState {
     mutating func minorCollection() {
@@ -32,8 +27,7 @@ extension HeapState {
         runDestructorsOfDeadYoungObjects()
         sweepYoungLargeObjects()
 
-        memset(nurseryStart, 0, used)
-        fast.pointee.nurseryFree = nurseryStart
+        resetNursery()
         statistics.nurseryBytesAllocated += used
         let pause = Clock.now() - start
         statistics.minorCollections += 1
@@ -41,7 +35,7 @@ extension HeapState {
         statistics.minorMaxPause = max(statistics.minorMaxPause, pause)
         notifyHooks(CollectionEvent(kind: .minor, seconds: pause, oldBytesBefore: oldBytes, oldBytesAfter: oldBytes))
         isCollecting = false
-        fast.pointee.nurseryTop = nurseryStart + nurserySize
+        fast.pointee.nurseryTop = nurseryZeroedEnd
         if configuration.debugLevel >= 2 { verifyOrDie("after a minor collection") }
     }
 
@@ -109,7 +103,9 @@ extension HeapState {
     mutating func traceYoungSoon(_ slot: UnsafeMutablePointer<ObjectRef?>) {
         guard let object = slot.pointee else { return }
         if isInNursery(object) {
-            if let ready = prefetchQueue.push(slot, target: object) { traceYoung(ready) }
+            if let ready = prefetchQueue.push(UInt(bitPattern: slot), prefetching: object) {
+                traceYoung(UnsafeMutablePointer(bitPattern: ready)!)
+            }
         } else if large.young.count != 0 {
             traceYoung(slot)
         }
@@ -123,7 +119,7 @@ extension HeapState {
                 object.header |= HeaderFlags.trackYoungPointers
             }
             if let slot = prefetchQueue.pop() {
-                traceYoung(slot)
+                traceYoung(UnsafeMutablePointer(bitPattern: slot)!)
                 continue
             }
             guard let array = arraysWithDirtyCards.popObject() else { break }
