@@ -100,8 +100,18 @@ public final class Heap {
     /// Tells the heap that the runtime allocated `bytes` of raw memory owned by
     /// heap objects, so that the next major collection comes sooner.
     public func addMemoryPressure(_ bytes: Int) {
+        precondition(bytes >= 0, "Tenure: addMemoryPressure(\(bytes)): accepted: 0 or more bytes")
         state.pointee.pacing.addPressure(bytes)
+        state.pointee.statistics.rawBytes += bytes
+        state.pointee.statistics.rawBytesPeak = max(state.pointee.statistics.rawBytesPeak, state.pointee.statistics.rawBytes)
         state.pointee.statistics.rawBytesReported += bytes
+    }
+
+    /// Tells the heap that `bytes` of raw memory reported with `addMemoryPressure` were freed.
+    public func removeMemoryPressure(_ bytes: Int) {
+        precondition(bytes >= 0 && bytes <= state.pointee.statistics.rawBytes,
+                     "Tenure: removeMemoryPressure(\(bytes)): accepted: 0 to the \(state.pointee.statistics.rawBytes) bytes reported")
+        state.pointee.statistics.rawBytes -= bytes
     }
 
     /// Whether `object` is young (in the nursery or a young large object).

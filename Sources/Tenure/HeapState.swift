@@ -101,6 +101,8 @@ struct HeapState {
 
     mutating func release() {
         // Every object still in the heap dies with it: destructors free what they own.
+        isCollecting = true
+        fast.pointee.nurseryTop = fast.pointee.nurseryFree
         if types.destructors.contains(where: { $0 != nil }) {
             var remaining: [ObjectRef] = []
             forEachYoungObject { remaining.append($0) }

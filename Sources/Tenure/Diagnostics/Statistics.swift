@@ -30,7 +30,10 @@ public struct HeapStatistics: Sendable, Equatable {
     /// Bytes of large objects now, and at most.
     public var largeObjectBytes = 0
     public var largeObjectBytesPeak = 0
-    /// Raw memory reported by the runtime (`Heap.addMemoryPressure`), total.
+    /// Raw memory reported by the runtime (`Heap.addMemoryPressure`, `removeMemoryPressure`):
+    /// now, at most, and reported in total.
+    public var rawBytes = 0
+    public var rawBytesPeak = 0
     public var rawBytesReported = 0
     /// Arenas given back to the kernel.
     public var arenasReleased = 0
