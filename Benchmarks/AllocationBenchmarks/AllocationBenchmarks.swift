@@ -1,0 +1,58 @@
+// package-benchmark suite for goal (a): the cost of allocating a small object.
+//
+// Four allocators on the same loop (BenchKernels.AllocationKernels): Tenure's
+// nursery with the default configuration, a bump arena (the baseline, with and
+// without zeroing on reuse), malloc/free, and a Swift final class (ARC). Each
+// iteration allocates one million 24-byte objects; throughput is in
+// allocations per second and a custom metric gives nanoseconds per allocation.
+// The ratio against the arena is computed by tenure-bench-report (run.sh).
+import Benchmark
+import BenchKernels
+import Tenure
+
+/// Allocations per benchmark iteration.
+let allocationsPerIteration = 1_000_000
+
+/// Runs `kernel` once per iteration inside the measured region and records ns per allocation.
+func allocationBenchmark(_ name: String, _ kernel: @escaping () -> UInt) {
+    Benchmark(name) { benchmark in
+        benchmark.startMeasurement()
+        let start = monotonicSeconds()
+        blackHole(kernel())
+        let seconds = monotonicSeconds() - start
+        benchmark.stopMeasurement()
+        benchmark.measurement(.custom("ns per allocation (x100)"),
+                              Int((seconds * 1e9 / Double(allocationsPerIteration) * 100).rounded()))
+    }
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .peakMemoryResident,
+                  .custom("ns per allocation (x100)")],
+        warmupIterations: 3,
+        scalingFactor: .mega,
+        maxDuration: .seconds(2),
+        maxIterations: 200)
+
+    let (heap, pair) = AllocationKernels.makeHeap()
+    let arena = BumpArena()
+    let zeroingArena = BumpArena(zeroesOnRefill: true)
+    let n = allocationsPerIteration
+
+    allocationBenchmark("Tenure allocate (24 B, default nursery)") {
+        AllocationKernels.tenure(heap: heap, type: pair, count: n)
+    }
+    allocationBenchmark("bump arena (24 B, 4 MiB reused)") {
+        AllocationKernels.arena(arena, count: n)
+    }
+    allocationBenchmark("bump arena zeroing on reuse (24 B, 4 MiB)") {
+        AllocationKernels.arena(zeroingArena, count: n)
+    }
+    allocationBenchmark("malloc + free (24 B)") {
+        AllocationKernels.mallocFree(count: n)
+    }
+    allocationBenchmark("Swift final class alloc + release (2 refs)") {
+        AllocationKernels.swiftClass(count: n)
+    }
+}

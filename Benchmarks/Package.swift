@@ -1,0 +1,48 @@
+// swift-tools-version:6.1
+// Tenure's benchmarks, in a package of their own so that the main package's
+// builds never pay for package-benchmark and its dependencies.
+//
+// - AllocationBenchmarks, BarrierBenchmarks, WorkloadBenchmarks: suites for
+//   package-benchmark (`swift package benchmark --no-progress </dev/null`).
+// - tenure-bench-report: runs each goal's comparison against its baseline in
+//   one process run and writes docs/benchmarks.md (see run.sh).
+// - BenchKernels: the measured loops and the baselines (bump arena, Swift
+//   class, malloc), shared by both so that both measure the same code. It is
+//   a module of its own, as a runtime using Tenure would be.
+import PackageDescription
+
+let package = Package(
+    name: "TenureBenchmarks",
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .target(
+            name: "BenchKernels",
+            dependencies: [.product(name: "Tenure", package: "main")],
+            path: "Kernels"),
+        .executableTarget(
+            name: "tenure-bench-report",
+            dependencies: [
+                "BenchKernels",
+                .product(name: "Tenure", package: "main"),
+                .product(name: "TenureWorkloads", package: "main"),
+            ],
+            path: "Report"),
+    ]
+)
+
+// One executable per suite group, as package-benchmark expects.
+for suite in ["AllocationBenchmarks", "BarrierBenchmarks", "WorkloadBenchmarks"] {
+    package.targets.append(.executableTarget(
+        name: suite,
+        dependencies: [
+            "BenchKernels",
+            .product(name: "Benchmark", package: "benchmark"),
+            .product(name: "Tenure", package: "main"),
+            .product(name: "TenureWorkloads", package: "main"),
+        ],
+        path: suite,
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]))
+}

@@ -1,0 +1,258 @@
+// The report: goals with their ratios, then the figures behind each, as Markdown.
+import Foundation
+import BenchKernels
+import TenureWorkloads
+
+/// `value` with `decimals` digits after the point.
+func fixed(_ value: Double, _ decimals: Int) -> String {
+    String(format: "%.\(decimals)f", value)
+}
+
+/// Bytes as MiB with one decimal.
+func mebibytes(_ bytes: Int) -> String { fixed(Double(bytes) / 1_048_576, 1) }
+func mebibytes(_ bytes: Double) -> String { fixed(bytes / 1_048_576, 1) }
+
+/// One goal of the project, as measured.
+struct GoalCheck {
+    var goal: String
+    var measured: String
+    var baseline: String
+    var ratio: String
+    var target: String
+    /// nil: the goal has no numeric target (reported only).
+    var met: Bool?
+
+    var row: String {
+        let verdict = met.map { $0 ? "**met**" : "**not met**" } ?? "reported (no numeric target)"
+        return "| \(goal) | \(measured) | \(baseline) | \(ratio) | \(target) | \(verdict) |"
+    }
+}
+
+/// Everything one report run measured.
+struct ReportData {
+    var options: Options
+    var machine: Machine
+    var date: Date
+    var allocation: AllocationFigures
+    var barrier: BarrierFigures
+    var binaryTrees: WorkloadFigures?
+    var gcBench: WorkloadFigures?
+    var totalSeconds: Double
+
+    /// The goals, in order (a) to (d).
+    var goals: [GoalCheck] {
+        var goals: [GoalCheck] = []
+        let a = allocation
+        goals.append(GoalCheck(
+            goal: "(a) allocation fast path, 24-byte object, cross-module",
+            measured: "Tenure \(fixed(a.tenure.median, 2)) ns/object",
+            baseline: "bump arena \(fixed(a.arena.median, 2)) ns/object",
+            ratio: "\(fixed(a.tenure.median / a.arena.median, 2))x arena",
+            target: "at most 1.5 ns/object",
+            met: a.tenure.median <= 1.5))
+        let b = barrier
+        goals.append(GoalCheck(
+            goal: "(b) write barrier, young object",
+            measured: "\(fixed(b.barrierYoung.median, 3)) ns/store",
+            baseline: "plain store \(fixed(b.plainYoung.median, 3)) ns",
+            ratio: "\(fixed(b.barrierYoung.median / b.plainYoung.median, 2))x plain",
+            target: "none stated", met: nil))
+        goals.append(GoalCheck(
+            goal: "(b) write barrier, old object already remembered",
+            measured: "\(fixed(b.barrierOld.median, 3)) ns/store",
+            baseline: "plain store \(fixed(b.plainOld.median, 3)) ns",
+            ratio: "\(fixed(b.barrierOld.median / b.plainOld.median, 2))x plain",
+            target: "none stated", met: nil))
+        if let bt = binaryTrees {
+            let tenure = bt.wallSeconds("tenure").median
+            let arc = bt.wallSeconds("arc").median
+            let arena = bt.wallSeconds("arena").median
+            goals.append(GoalCheck(
+                goal: "(c) binary-trees depth \(options.depth): speed vs ARC",
+                measured: "Tenure \(fixed(tenure, 2)) s", baseline: "ARC \(fixed(arc, 2)) s",
+                ratio: "ARC/Tenure \(fixed(arc / tenure, 2))x", target: "at least 6x", met: arc / tenure >= 6))
+            goals.append(GoalCheck(
+                goal: "(c) binary-trees depth \(options.depth): speed vs arena",
+                measured: "Tenure \(fixed(tenure, 2)) s", baseline: "arena \(fixed(arena, 2)) s",
+                ratio: "Tenure/arena \(fixed(tenure / arena, 2))x", target: "at most 1.3x", met: tenure / arena <= 1.3))
+            let rss = bt.peakRSS("tenure").median
+            let live = Double(binaryTreesPeakLiveBytes(depth: options.depth))
+            goals.append(GoalCheck(
+                goal: "(c) binary-trees depth \(options.depth): Tenure peak RSS vs peak live",
+                measured: "peak RSS \(mebibytes(rss)) MiB", baseline: "peak live \(mebibytes(live)) MiB",
+                ratio: "\(fixed(rss / live, 2))x", target: "at most 1.5x", met: rss / live <= 1.5))
+        }
+        if let gc = gcBench {
+            let tenure = gc.wallSeconds("tenure").median
+            let arc = gc.wallSeconds("arc").median
+            goals.append(GoalCheck(
+                goal: "(d) GCBench: speed vs ARC",
+                measured: "Tenure \(fixed(tenure, 3)) s", baseline: "ARC \(fixed(arc, 3)) s",
+                ratio: "ARC/Tenure \(fixed(arc / tenure, 2))x", target: "at least 4x", met: arc / tenure >= 4))
+        }
+        return goals
+    }
+
+    static let goalsHeader = """
+        | goal | measured (median) | baseline, same run (median) | ratio | target | verdict |
+        |---|---|---|---|---|---|
+        """
+
+    var goalsTable: String { ([ReportData.goalsHeader] + goals.map(\.row)).joined(separator: "\n") }
+
+    /// The whole Markdown document.
+    var markdown: String {
+        var out: [String] = []
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        out.append("""
+            # Benchmarks
+
+            Measured by `tenure-bench-report` (Benchmarks/Report) on \(formatter.string(from: date)), \
+            in \(fixed(totalSeconds, 0)) s. This file is written by that program: run it again rather \
+            than editing the figures by hand.
+
+            Tenure's goals are ratios against a baseline, so every baseline below was measured in the \
+            same run as the Tenure figure it is compared with, interleaved with it (each repetition runs \
+            every variant once, in an order rotated per repetition), and each figure is the median of the \
+            repetitions. Release build (`swift build -c release`, `-O`, no unsafe flags), default \
+            `HeapConfiguration` (4 MiB nursery).
+
+            ## Machine
+
+            | | |
+            |---|---|
+            | CPU | \(machine.cpuModel) |
+            | logical cores | \(machine.logicalCores) |
+            | memory | \(fixed(Double(machine.memoryBytes) / 1_073_741_824, 1)) GiB |
+            | caches (cpu0) | L2 \(machine.l2Cache), L3 \(machine.l3Cache) |
+            | kernel | \(machine.kernel) |
+            | toolchain | \(machine.swiftVersion) |
+
+            ## How to reproduce
+
+            ```
+            Benchmarks/run.sh              # release build, this report, writes docs/benchmarks.md (~4 min)
+            Benchmarks/run.sh --suites     # the same, then the package-benchmark suites
+            cd Benchmarks && swift package benchmark --no-progress </dev/null   # the suites alone
+            ```
+
+            This report was produced by: `\(options.command ?? CommandLine.arguments.joined(separator: " "))`
+
+            ## Goals
+
+            \(goalsTable)
+
+            """)
+        out.append(allocationSection)
+        out.append(barrierSection)
+        if let bt = binaryTrees { out.append(workloadSection(bt, title: "(c) binary-trees, depth \(options.depth)")) }
+        if let gc = gcBench { out.append(workloadSection(gc, title: "(d) GCBench (standard size)")) }
+        return out.joined(separator: "\n")
+    }
+
+    private var allocationSection: String {
+        let a = allocation
+        func row(_ s: Series, _ count: Int) -> String {
+            "| \(s.name) | \(fixed(s.median, 2)) | \(fixed(s.min, 2)) – \(fixed(s.max, 2)) | \(fixed(s.median / a.arena.median, 2))x | \(count) |"
+        }
+        return """
+            ## (a) Allocation fast path
+
+            A loop in another module (Benchmarks/Kernels, `AllocationKernels`) allocates 24-byte objects \
+            (a header and two references) and drops them at once. Tenure uses `Heap.allocate` with the \
+            default configuration; its figure includes everything it does to recycle the nursery (minor \
+            collections, with nothing alive, and zeroing the nursery for the next objects). The baseline is a bump arena built like the nursery (`BumpArena`: \
+            hot state behind an `UnsafeMutablePointer`, inlined fast path) over a 4 MiB region that is \
+            reused from its start when full; a second arena also zeroes the region on reuse, as the \
+            nursery does. \(options.microRepetitions) repetitions.
+
+            | allocator | ns per allocation (median) | min – max | vs arena | allocations per repetition |
+            |---|---|---|---|---|
+            \(row(a.arena, a.arenaAllocations))
+            \(row(a.zeroingArena, a.arenaAllocations))
+            \(row(a.tenure, a.tenureAllocations))
+            \(row(a.tenureInMinorCollections, a.tenureAllocations))
+            \(row(a.malloc, a.mallocAllocations))
+            \(row(a.swiftClass, a.swiftAllocations))
+
+            Tenure ran \(a.minorCollectionsPerRun) minor collections per repetition; "of which in minor \
+            collections" is their time (`HeapStatistics.minorSeconds`) per allocation.
+
+            """
+    }
+
+    private var barrierSection: String {
+        let b = barrier
+        func row(_ s: Series, _ base: Series) -> String {
+            "| \(s.name) | \(fixed(s.median, 3)) | \(fixed(s.min, 3)) – \(fixed(s.max, 3)) | \(fixed(s.median / base.median, 2))x | \(fixed(s.median - base.median, 3)) |"
+        }
+        return """
+            ## (b) Write barrier fast path
+
+            \(b.objects) objects of 24 bytes (L1-resident); each pass stores one of two young references \
+            into the first field of every object; \(b.stores) stores per repetition, \
+            \(options.microRepetitions) repetitions. "Old remembered" objects were promoted by a minor \
+            collection and each has had one young reference stored into it already, so the barrier's slow \
+            path has recorded it and cleared its flag. The baseline is the same loop storing with \
+            `storeBytes` (no barrier) into the same objects.
+
+            | store | ns per store (median) | min – max | vs plain | extra ns per store |
+            |---|---|---|---|---|
+            \(row(b.plainYoung, b.plainYoung))
+            \(row(b.barrierYoung, b.plainYoung))
+            \(row(b.plainOld, b.plainOld))
+            \(row(b.barrierOld, b.plainOld))
+
+            """
+    }
+
+    private func workloadSection(_ w: WorkloadFigures, title: String) -> String {
+        var rows: [String] = []
+        for variant in w.variants {
+            let wall = w.wallSeconds(variant)
+            let rss = w.peakRSS(variant)
+            let processRSS = w.processPeakRSS(variant)
+            guard let m = w.medianRun(variant) else { continue }
+            let r = m.result
+            let gc = variant == "tenure"
+                ? "\(r.minorCollections) | \(r.majorCollections) | \(fixed(r.gcSeconds, 3)) | \(fixed(r.maxPauseSeconds * 1000, 2))"
+                : "– | – | – | –"
+            rows.append("| \(variant) | \(fixed(wall.median, 3)) | \(fixed(wall.min, 3)) – \(fixed(wall.max, 3)) | "
+                + "\(mebibytes(rss.median)) | \(mebibytes(processRSS.median)) | \(mebibytes(r.peakLiveBytes)) (\(r.peakLiveSource)) | "
+                + "\(gc) | \(w.runs[variant]!.allSatisfy(\.outputCorrect) ? "yes" : "**no**") |")
+        }
+        var notes = ""
+        if w.workload == "binary-trees" {
+            let live = binaryTreesPeakLiveBytes(depth: options.depth)
+            notes = """
+                Peak live data for the RSS goal: \(BinaryTrees.peakLiveNodes(depth: options.depth)) nodes alive \
+                at once (the stretch tree, or the long-lived tree with the deepest temporary tree) x 24 bytes \
+                (Tenure's node: header and two references) = \(mebibytes(live)) MiB. The "peak live" column \
+                is each variant's own figure: for Tenure the most bytes that survived a major collection, \
+                for ARC and arena the same node count times their node size.
+
+                """
+        }
+        return """
+            ## \(title)
+
+            From TenureWorkloads; each run is a child process of the report (`--child`), \
+            \(options.workloadRepetitions) repetitions per variant. Peak RSS is the process's VmHWM, reset \
+            when the run starts; "process peak RSS" is the child's getrusage maximum (includes start-up). \
+            Collector figures are from the median run. "Output" says whether the run printed exactly the \
+            lines (binary-trees) or checksum (GCBench) it must.
+
+            | variant | wall s (median) | min – max | peak RSS MiB | process peak RSS MiB | peak live MiB (source) | minor GCs | major GCs | GC s | max pause ms | output |
+            |---|---|---|---|---|---|---|---|---|---|---|
+            \(rows.joined(separator: "\n"))
+
+            \(notes)
+            """
+    }
+}
+
+/// The most bytes of binary-trees nodes alive at once, at Tenure's 24-byte node size.
+func binaryTreesPeakLiveBytes(depth: Int) -> Int {
+    BinaryTrees.peakLiveNodes(depth: depth) * AllocationKernels.objectSize
+}
