@@ -28,6 +28,8 @@ struct RunBinaryTreesCommand: ParsableCommand {
     @Option(name: .long, help: "Memory manager: tenure (the collector), arc (Swift classes) or arena (hand-managed lower bound).")
     var variant: BinaryTreesVariantArgument = .tenure
 
+    @OptionGroup var heap: HeapOptions
+
     @OptionGroup var report: ReportOptions
 
     func validate() throws {
@@ -38,7 +40,7 @@ struct RunBinaryTreesCommand: ParsableCommand {
 
     func run() throws {
         let printer = ResultPrinter(json: report.json)
-        let result = try BinaryTrees.run(variant.variant, depth: depth, output: printer.workloadLine)
+        let result = try BinaryTrees.run(variant.variant, depth: depth, configuration: heap.configuration, output: printer.workloadLine)
         printer.finish(result)
     }
 }

@@ -24,11 +24,13 @@ struct RunGCBenchCommand: ParsableCommand {
     @Option(name: .long, help: "Memory manager: tenure (the collector) or arc (Swift classes).")
     var variant: GCBenchVariantArgument = .tenure
 
+    @OptionGroup var heap: HeapOptions
+
     @OptionGroup var report: ReportOptions
 
     func run() throws {
         let printer = ResultPrinter(json: report.json)
-        let result = try GCBench.run(variant.variant, size: .standard, output: printer.workloadLine)
+        let result = try GCBench.run(variant.variant, size: .standard, configuration: heap.configuration, output: printer.workloadLine)
         printer.finish(result)
     }
 }
