@@ -10,6 +10,8 @@ struct Machine {
     var swiftVersion: String
     var l2Cache: String
     var l3Cache: String
+    /// /proc/loadavg's 1, 5 and 15 minute figures when the report started: other work on the machine.
+    var loadAverage: String
 
     static func current() -> Machine {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
@@ -22,7 +24,9 @@ struct Machine {
             cpuModel: model, logicalCores: ProcessInfo.processInfo.activeProcessorCount,
             memoryBytes: memKiB * 1024, kernel: "Linux \(release)",
             swiftVersion: firstLine(ofCommand: ["swift", "--version"]) ?? "unknown",
-            l2Cache: cacheSize(level: 2), l3Cache: cacheSize(level: 3))
+            l2Cache: cacheSize(level: 2), l3Cache: cacheSize(level: 3),
+            loadAverage: ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "")
+                .split(separator: " ").prefix(3).joined(separator: " "))
     }
 
     /// The value of the first "name : value" line of a /proc file.

@@ -128,6 +128,7 @@ struct ReportData {
             | caches (cpu0) | L2 \(machine.l2Cache), L3 \(machine.l3Cache) |
             | kernel | \(machine.kernel) |
             | toolchain | \(machine.swiftVersion) |
+            | load average at start (1, 5, 15 min) | \(machine.loadAverage) |
 
             ## How to reproduce
 
@@ -142,6 +143,8 @@ struct ReportData {
             ## Goals
 
             \(goalsTable)
+            \(options.nurseryBytes.map { "\nThe workloads ran with a **nursery of \(mebibytes($0)) MiB**, not the default: goals (c) and (d) are stated for the default configuration.\n" } ?? "")\
+            \(options.depth != 21 ? "\nbinary-trees ran at **depth \(options.depth)**, not 21: goal (c) is stated for depth 21.\n" : "")
 
             """)
         out.append(allocationSection)
@@ -153,8 +156,9 @@ struct ReportData {
 
     private var allocationSection: String {
         let a = allocation
-        func row(_ s: Series, _ count: Int) -> String {
-            "| \(s.name) | \(fixed(s.median, 2)) | \(fixed(s.min, 2)) – \(fixed(s.max, 2)) | \(fixed(s.median / a.arena.median, 2))x | \(count) |"
+        func row(_ s: Series, _ count: Int, versusArena: Bool = true) -> String {
+            "| \(s.name) | \(fixed(s.median, 2)) | \(fixed(s.min, 2)) – \(fixed(s.max, 2)) | "
+                + "\(versusArena ? fixed(s.median / a.arena.median, 2) + "x" : "–") | \(count) |"
         }
         return """
             ## (a) Allocation fast path
@@ -172,7 +176,7 @@ struct ReportData {
             \(row(a.arena, a.arenaAllocations))
             \(row(a.zeroingArena, a.arenaAllocations))
             \(row(a.tenure, a.tenureAllocations))
-            \(row(a.tenureInMinorCollections, a.tenureAllocations))
+            \(row(a.tenureInMinorCollections, a.tenureAllocations, versusArena: false))
             \(row(a.malloc, a.mallocAllocations))
             \(row(a.swiftClass, a.swiftAllocations))
 
@@ -212,20 +216,34 @@ struct ReportData {
         for variant in w.variants {
             let wall = w.wallSeconds(variant)
             let rss = w.peakRSS(variant)
-            let processRSS = w.processPeakRSS(variant)
             guard let m = w.medianRun(variant) else { continue }
             let r = m.result
             let gc = variant == "tenure"
                 ? "\(r.minorCollections) | \(r.majorCollections) | \(fixed(r.gcSeconds, 3)) | \(fixed(r.maxPauseSeconds * 1000, 2))"
                 : "– | – | – | –"
             rows.append("| \(variant) | \(fixed(wall.median, 3)) | \(fixed(wall.min, 3)) – \(fixed(wall.max, 3)) | "
-                + "\(mebibytes(rss.median)) | \(mebibytes(processRSS.median)) | \(mebibytes(r.peakLiveBytes)) (\(r.peakLiveSource)) | "
+                + "\(mebibytes(rss.median)) | \(mebibytes(r.peakLiveBytes)) (\(r.peakLiveSource)) | "
                 + "\(gc) | \(w.runs[variant]!.allSatisfy(\.outputCorrect) ? "yes" : "**no**") |")
         }
         var notes = ""
+        if let t = w.medianRun("tenure")?.result {
+            let promotedShare = t.nurseryBytesAllocated > 0
+                ? 100 * Double(t.bytesPromoted) / Double(t.nurseryBytesAllocated) : 0
+            notes += """
+                Tenure's median run: \(fixed(Double(t.nurseryBytesAllocated) / 1_073_741_824, 2)) GiB allocated \
+                in the nursery, \(fixed(Double(t.bytesPromoted) / 1_073_741_824, 2)) GiB promoted \
+                (\(fixed(promotedShare, 1)) %); \(t.minorCollections) minor collections took \
+                \(fixed(t.minorSeconds, 2)) s and \(t.majorCollections) major ones \(fixed(t.majorSeconds, 2)) s: \
+                collection was \(fixed(100 * t.gcSeconds / t.wallSeconds, 0)) % of the run's \
+                \(fixed(t.wallSeconds, 2)) s. Old-space arenas peaked at \(mebibytes(t.arenaBytesPeak)) MiB, \
+                large objects at \(mebibytes(t.largeObjectBytesPeak)) MiB.
+
+
+                """
+        }
         if w.workload == "binary-trees" {
             let live = binaryTreesPeakLiveBytes(depth: options.depth)
-            notes = """
+            notes += """
                 Peak live data for the RSS goal: \(BinaryTrees.peakLiveNodes(depth: options.depth)) nodes alive \
                 at once (the stretch tree, or the long-lived tree with the deepest temporary tree) x 24 bytes \
                 (Tenure's node: header and two references) = \(mebibytes(live)) MiB. The "peak live" column \
@@ -238,13 +256,13 @@ struct ReportData {
             ## \(title)
 
             From TenureWorkloads; each run is a child process of the report (`--child`), \
-            \(options.workloadRepetitions) repetitions per variant. Peak RSS is the process's VmHWM, reset \
-            when the run starts; "process peak RSS" is the child's getrusage maximum (includes start-up). \
-            Collector figures are from the median run. "Output" says whether the run printed exactly the \
+            \(options.workloadRepetitions) repetitions per variant. Peak RSS is the child process's VmHWM, \
+            reset when the run starts (so it includes the process's own baseline, a few MiB). Collector figures are from the median run. Tenure heap: \
+            \(options.nurseryBytes.map { "**nursery \(mebibytes($0)) MiB** (not the default)" } ?? "default configuration"). "Output" says whether the run printed exactly the \
             lines (binary-trees) or checksum (GCBench) it must.
 
-            | variant | wall s (median) | min – max | peak RSS MiB | process peak RSS MiB | peak live MiB (source) | minor GCs | major GCs | GC s | max pause ms | output |
-            |---|---|---|---|---|---|---|---|---|---|---|
+            | variant | wall s (median) | min – max | peak RSS MiB (median) | peak live MiB (source) | minor GCs | major GCs | GC s | max pause ms | output |
+            |---|---|---|---|---|---|---|---|---|---|
             \(rows.joined(separator: "\n"))
 
             \(notes)

@@ -1,8 +1,12 @@
 // The command line of tenure-bench-report.
 //
 //     tenure-bench-report [--depth N] [--workload-reps N] [--micro-reps N]
-//                         [--skip-workloads] [--write PATH] [--command TEXT]
-//     tenure-bench-report --child binary-trees|gcbench tenure|arc|arena [--depth N]
+//                         [--skip-workloads] [--nursery BYTES] [--write PATH] [--command TEXT]
+//     tenure-bench-report --child binary-trees|gcbench tenure|arc|arena [--depth N] [--nursery BYTES]
+//
+// --nursery changes the nursery of the Tenure workload runs only (goals (a)
+// and (b) always use the default configuration); the goals are stated for
+// the default configuration, so a report written with it says so.
 //
 // The second form is how the report runs each workload: in a child process
 // of its own, so that each run's peak resident set is its own.
@@ -22,12 +26,14 @@ struct Options {
     var writePath: String?
     /// The command line to record in the report (run.sh passes its own).
     var command: String?
+    /// Nursery size for the Tenure workload runs; nil: the default configuration.
+    var nurseryBytes: Int?
     /// Child mode: the workload and variant to run once.
     var child: (workload: String, variant: String)?
 
     static let usage = """
         usage: tenure-bench-report [--depth N] [--workload-reps N] [--micro-reps N]
-                                   [--skip-workloads] [--write PATH] [--command TEXT]
+                                   [--skip-workloads] [--nursery BYTES] [--write PATH] [--command TEXT]
         """
 
     /// Parses `arguments` (without the program name); exits with a message on a bad one.
@@ -51,6 +57,7 @@ struct Options {
             case "--workload-reps": options.workloadRepetitions = number("--workload-reps", 1...99)
             case "--micro-reps": options.microRepetitions = number("--micro-reps", 1...999)
             case "--skip-workloads": options.skipWorkloads = true
+            case "--nursery": options.nurseryBytes = number("--nursery", 64...(1 << 36))
             case "--write": options.writePath = value("--write")
             case "--command": options.command = value("--command")
             case "--child":

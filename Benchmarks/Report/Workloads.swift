@@ -4,8 +4,7 @@
 // run's peak resident set is its own and not what an earlier variant left in
 // malloc's free lists. The child runs the workload from TenureWorkloads,
 // checks its output against what the workload must print, and prints one
-// JSON object: the `WorkloadResult`, whether the output was right, and the
-// process's own peak resident set (getrusage). Variants are interleaved,
+// JSON object: the `WorkloadResult` and whether the output was right. Variants are interleaved,
 // in an order rotated per repetition, and the report takes medians.
 import Foundation
 import Tenure
@@ -16,27 +15,25 @@ struct ChildReport: Codable {
     var result: WorkloadResult
     /// The workload printed exactly the lines (binary-trees) or checksum (GCBench) it must.
     var outputCorrect: Bool
-    /// ru_maxrss of the child process, in bytes: the whole process's peak.
-    var processPeakRSSBytes: Int
 }
 
 /// Child mode: runs one workload variant and prints a `ChildReport` as JSON on one line.
-func runChild(workload: String, variant name: String, depth: Int) -> Never {
+func runChild(workload: String, variant name: String, depth: Int, nurseryBytes: Int?) -> Never {
+    var configuration = HeapConfiguration()
+    if let nurseryBytes { configuration.nurserySize = nurseryBytes }
     guard let variant = WorkloadVariant(rawValue: name) else { Options.fail("unknown variant \(name)") }
     var lines: [String] = []
     let report: ChildReport
     do {
         switch workload {
         case "binary-trees":
-            let result = try BinaryTrees.run(variant, depth: depth, output: { lines.append($0) })
+            let result = try BinaryTrees.run(variant, depth: depth, configuration: configuration, output: { lines.append($0) })
             let expected = BinaryTrees.expectedOutput(depth: depth)
-            report = ChildReport(result: result, outputCorrect: lines == expected.lines && result.checksum == expected.checksum,
-                                 processPeakRSSBytes: processPeakRSS())
+            report = ChildReport(result: result, outputCorrect: lines == expected.lines && result.checksum == expected.checksum)
         case "gcbench":
-            let result = try GCBench.run(variant, output: { lines.append($0) })
+            let result = try GCBench.run(variant, configuration: configuration, output: { lines.append($0) })
             report = ChildReport(result: result,
-                                 outputCorrect: result.checksum == GCBench.expectedChecksum(size: .standard),
-                                 processPeakRSSBytes: processPeakRSS())
+                                 outputCorrect: result.checksum == GCBench.expectedChecksum(size: .standard))
         default:
             Options.fail("unknown workload \(workload)")
         }
@@ -49,13 +46,6 @@ func runChild(workload: String, variant name: String, depth: Int) -> Never {
     exit(0)
 }
 
-/// The peak resident set of this process, from getrusage (kilobytes on Linux).
-func processPeakRSS() -> Int {
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    return usage.ru_maxrss * 1024
-}
-
 /// This executable's path, for the child processes.
 func selfExecutablePath() -> String {
     var buffer = [CChar](repeating: 0, count: 4096)
@@ -65,10 +55,11 @@ func selfExecutablePath() -> String {
 }
 
 /// Runs one child process and decodes its report.
-func runChildProcess(workload: String, variant: String, depth: Int) -> ChildReport {
+func runChildProcess(workload: String, variant: String, depth: Int, nurseryBytes: Int?) -> ChildReport {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: selfExecutablePath())
     process.arguments = ["--child", workload, variant, "--depth", "\(depth)"]
+        + (nurseryBytes.map { ["--nursery", "\($0)"] } ?? [])
     let pipe = Pipe()
     process.standardOutput = pipe
     do { try process.run() } catch { Options.fail("cannot start a child process: \(error)") }
@@ -99,10 +90,6 @@ struct WorkloadFigures {
         Series(name: variant, values: (runs[variant] ?? []).map { Double($0.result.peakRSSBytes) })
     }
 
-    func processPeakRSS(_ variant: String) -> Series {
-        Series(name: variant, values: (runs[variant] ?? []).map { Double($0.processPeakRSSBytes) })
-    }
-
     /// The run whose wall time is the median one (for the figures reported with it).
     func medianRun(_ variant: String) -> ChildReport? {
         let sorted = (runs[variant] ?? []).sorted { $0.result.wallSeconds < $1.result.wallSeconds }
@@ -114,13 +101,13 @@ struct WorkloadFigures {
 }
 
 /// Runs each variant of `workload` `repetitions` times, interleaved.
-func measureWorkload(_ workload: String, variants: [String], depth: Int, repetitions: Int,
+func measureWorkload(_ workload: String, variants: [String], depth: Int, nurseryBytes: Int?, repetitions: Int,
                      log: (String) -> Void) -> WorkloadFigures {
     var figures = WorkloadFigures(workload: workload, variants: variants)
     for repetition in 0..<repetitions {
         for step in 0..<variants.count {
             let variant = variants[(step + repetition) % variants.count]
-            let report = runChildProcess(workload: workload, variant: variant, depth: depth)
+            let report = runChildProcess(workload: workload, variant: variant, depth: depth, nurseryBytes: nurseryBytes)
             figures.runs[variant, default: []].append(report)
             log("  \(workload) \(variant) run \(repetition + 1): \(fixed(report.result.wallSeconds, 3)) s, "
                 + "peak RSS \(mebibytes(report.result.peakRSSBytes)) MiB, "

@@ -11,7 +11,7 @@ import Foundation
 let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
 
 if let child = options.child {
-    runChild(workload: child.workload, variant: child.variant, depth: options.depth)
+    runChild(workload: child.workload, variant: child.variant, depth: options.depth, nurseryBytes: options.nurseryBytes)
 }
 
 func log(_ line: String) {
@@ -34,10 +34,10 @@ var gcBench: WorkloadFigures?
 if !options.skipWorkloads {
     log("(c) binary-trees depth \(options.depth), \(options.workloadRepetitions) repetitions")
     binaryTrees = measureWorkload("binary-trees", variants: ["arena", "tenure", "arc"], depth: options.depth,
-                                  repetitions: options.workloadRepetitions, log: log)
+                                  nurseryBytes: options.nurseryBytes, repetitions: options.workloadRepetitions, log: log)
     log("(d) GCBench, \(options.workloadRepetitions) repetitions")
     gcBench = measureWorkload("gcbench", variants: ["tenure", "arc"], depth: options.depth,
-                              repetitions: options.workloadRepetitions, log: log)
+                              nurseryBytes: options.nurseryBytes, repetitions: options.workloadRepetitions, log: log)
 }
 
 let report = ReportData(options: options, machine: machine, date: date, allocation: allocation, barrier: barrier,
