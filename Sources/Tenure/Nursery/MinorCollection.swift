@@ -19,6 +19,7 @@ extension HeapState {
         if configuration.debugLevel >= 2 { verifyOrDie("before a minor collection") }
         isCollecting = true
         let used = fast.pointee.nurseryFree - nurseryStart
+        let oldBytesBefore = oldBytes
         fast.pointee.nurseryTop = fast.pointee.nurseryFree
 
         roots.forEachSlot { traceYoung($0) }
@@ -33,7 +34,7 @@ extension HeapState {
         statistics.minorCollections += 1
         statistics.minorSeconds += pause
         statistics.minorMaxPause = max(statistics.minorMaxPause, pause)
-        notifyHooks(CollectionEvent(kind: .minor, seconds: pause, oldBytesBefore: oldBytes, oldBytesAfter: oldBytes))
+        notifyHooks(CollectionEvent(kind: .minor, seconds: pause, oldBytesBefore: oldBytesBefore, oldBytesAfter: oldBytes))
         isCollecting = false
         fast.pointee.nurseryTop = nurseryZeroedEnd
         if configuration.debugLevel >= 2 { verifyOrDie("after a minor collection") }

@@ -37,6 +37,7 @@ extension HeapState {
             if target >= nurseryDirtyEnd { nurseryDirtyEnd = nurseryStart }
             nurseryZeroedEnd = target
         }
-        if !isCollecting { fast.pointee.nurseryTop = nurseryZeroedEnd }
+        // While a collection runs the limit stays at the allocation pointer: nothing may allocate.
+        fast.pointee.nurseryTop = isCollecting ? fast.pointee.nurseryFree : nurseryZeroedEnd
     }
 }

@@ -9,25 +9,59 @@
 /// Called by a root scanner for each slot holding a reference; the collector may update the slot.
 public typealias RootVisitor = (UnsafeMutablePointer<ObjectRef?>) -> Void
 
-struct GlobalRootTable {
-    private(set) var slots: Set<UnsafeMutablePointer<ObjectRef?>> = []
+/// A global root: a slot the collector scans until the root is removed.
+@frozen
+public struct GlobalRoot: Hashable {
+    /// The slot's address.
+    public let slot: UnsafeMutablePointer<ObjectRef?>
+    /// Tells this root from a later one that reuses the same slot memory.
+    @usableFromInline let serial: Int
 
-    mutating func add(_ value: ObjectRef?) -> Root {
-        let slot = UnsafeMutablePointer<ObjectRef?>.allocate(capacity: 1)
-        slot.initialize(to: value)
-        slots.insert(slot)
-        return Root(slot: slot)
+    @inlinable
+    init(slot: UnsafeMutablePointer<ObjectRef?>, serial: Int) {
+        self.slot = slot
+        self.serial = serial
     }
 
-    mutating func remove(_ root: Root) -> Bool {
-        guard slots.remove(root.slot) != nil else { return false }
+    /// The reference held; no barrier is needed to set it.
+    @inlinable @inline(__always)
+    public var value: ObjectRef? {
+        get { slot.pointee }
+        nonmutating set { slot.pointee = newValue }
+    }
+
+    /// The reference held, which must not be nil.
+    @inlinable @inline(__always)
+    public var object: ObjectRef { slot.pointee.unsafelyUnwrapped }
+
+    /// The slot as a `Root`.
+    @inlinable @inline(__always)
+    public var root: Root { Root(slot: slot) }
+}
+
+struct GlobalRootTable {
+    /// Live slots and the serial number of the root that owns each.
+    private(set) var slots: [UnsafeMutablePointer<ObjectRef?>: Int] = [:]
+    private var nextSerial = 0
+
+    mutating func add(_ value: ObjectRef?) -> GlobalRoot {
+        let slot = UnsafeMutablePointer<ObjectRef?>.allocate(capacity: 1)
+        slot.initialize(to: value)
+        nextSerial += 1
+        slots[slot] = nextSerial
+        return GlobalRoot(slot: slot, serial: nextSerial)
+    }
+
+    mutating func remove(_ root: GlobalRoot) -> Bool {
+        guard slots[root.slot] == root.serial else { return false }
+        slots[root.slot] = nil
         root.slot.deallocate()
         return true
     }
 
     mutating func release() {
-        for slot in slots { slot.deallocate() }
-        slots = []
+        for slot in slots.keys { slot.deallocate() }
+        slots = [:]
     }
 }
 
@@ -38,12 +72,12 @@ public struct RootScannerToken: Hashable, Sendable {
 
 extension Heap {
     /// Adds a global root holding `value`; it lives until `removeGlobalRoot`.
-    public func addGlobalRoot(_ value: ObjectRef?) -> Root {
+    public func addGlobalRoot(_ value: ObjectRef?) -> GlobalRoot {
         state.pointee.globalRoots.add(value)
     }
 
     /// Removes a global root added by `addGlobalRoot`.
-    public func removeGlobalRoot(_ root: Root) throws(HeapError) {
+    public func removeGlobalRoot(_ root: GlobalRoot) throws(HeapError) {
         guard state.pointee.globalRoots.remove(root) else {
             throw .invalidArgument("removeGlobalRoot: the slot is not a global root of this heap (removed twice?)")
         }
@@ -67,7 +101,7 @@ extension Heap {
 struct RootSet {
     let shadowBase: UnsafeMutablePointer<ObjectRef?>
     let shadowTop: UnsafeMutablePointer<ObjectRef?>
-    let globals: Set<UnsafeMutablePointer<ObjectRef?>>
+    let globals: Dictionary<UnsafeMutablePointer<ObjectRef?>, Int>.Keys
     let scanners: [(RootVisitor) -> Void]
 
     /// Visits every root slot: the shadow stack, global roots, root scanners.
@@ -85,6 +119,6 @@ struct RootSet {
 extension HeapState {
     var roots: RootSet {
         RootSet(shadowBase: shadowBase, shadowTop: fast.pointee.shadowTop,
-                globals: globalRoots.slots, scanners: Array(rootScanners.values))
+                globals: globalRoots.slots.keys, scanners: Array(rootScanners.values))
     }
 }
