@@ -19,6 +19,7 @@ public struct WorkloadError: Error, Equatable, CustomStringConvertible {
         self.accepted = accepted
     }
 
+    /// What was wrong and what is accepted, e.g. "invalid depth 40: accepted: 0 to 28".
     public var description: String { "invalid \(parameter) \(value): accepted: \(accepted)" }
 
     /// Throws unless `value` is in `range`.

@@ -33,12 +33,15 @@ public struct WorkloadResult: Codable, Sendable, Equatable {
     public var peakLiveBytes: Int
     /// How `peakLiveBytes` was obtained: "major-collection-survivors" or "analytical".
     public var peakLiveSource: String
-    /// Minor and major collections run.
+    /// Minor collections run.
     public var minorCollections: Int
+    /// Major collections run.
     public var majorCollections: Int
-    /// Seconds spent in collections, in total, minor and major.
+    /// Seconds spent in collections, minor and major.
     public var gcSeconds: Double
+    /// Seconds spent in minor collections.
     public var minorSeconds: Double
+    /// Seconds spent in major collections (each includes the minor collection that starts it).
     public var majorSeconds: Double
     /// The longest pause of any collection, in seconds.
     public var maxPauseSeconds: Double
@@ -46,8 +49,9 @@ public struct WorkloadResult: Codable, Sendable, Equatable {
     public var nurseryBytesAllocated: Int
     /// Bytes copied out of the nursery into the old generation.
     public var bytesPromoted: Int
-    /// The most bytes of old-space arenas mapped at once, and of large objects.
+    /// The most bytes of old-space arenas mapped at once.
     public var arenaBytesPeak: Int
+    /// The most bytes of large objects at once.
     public var largeObjectBytesPeak: Int
     /// A number every variant of the workload computes identically (sums of node counts).
     public var checksum: Int

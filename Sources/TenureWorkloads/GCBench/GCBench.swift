@@ -24,8 +24,9 @@ public struct GCBenchSize: Sendable, Equatable {
     public var longLivedTreeDepth: Int
     /// Doubles in the long-lived array.
     public var arraySize: Int
-    /// Depths of the temporary trees: from the minimum to the maximum, step 2.
+    /// Depth of the smallest temporary trees (depths go from it to the maximum, step 2).
     public var minimumTreeDepth: Int
+    /// Depth of the largest temporary trees.
     public var maximumTreeDepth: Int
 
     /// A size with every figure given.
