@@ -33,6 +33,16 @@ struct HeapOptions: ParsableArguments {
     var nurserySize: ByteCount?
 
     @Option(name: .long, help: ArgumentHelp(
+        "No major collection before the old generation holds this much, e.g. 256M (default: 8 x nursery).",
+        valueName: "bytes"))
+    var minimumHeapSize: ByteCount?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The next major collection starts at this factor times the bytes that survived the last (default 1.82).",
+        valueName: "factor"))
+    var majorCollectFactor: Double?
+
+    @Option(name: .long, help: ArgumentHelp(
         "Verification level of the Tenure heap: 0 none, 1 around major collections, 2 also around minor ones.",
         valueName: "level"))
     var debugLevel: Int?
@@ -45,6 +55,8 @@ struct HeapOptions: ParsableArguments {
             // Keep the young large-object limit within the nursery when it shrinks.
             configuration.youngLargeObjectLimit = min(configuration.youngLargeObjectLimit, nurserySize.bytes)
         }
+        if let minimumHeapSize { configuration.minimumHeapSize = minimumHeapSize.bytes }
+        if let majorCollectFactor { configuration.majorCollectFactor = majorCollectFactor }
         if let debugLevel { configuration.debugLevel = debugLevel }
         return configuration
     }
