@@ -37,10 +37,8 @@ import Testing
     }
 
     /// A minor collection's figures: old bytes grow by exactly what it promoted.
-    ///
-    /// Bug: `minorCollection` reports `oldBytes` (after) as both figures.
-    @Test(.disabled("collector bug: a minor collection's event reports the old bytes after the collection as both before and after"))
-    func minorCollectionFiguresShowThePromotion() throws {
+    /// (Once broken: the event carried the old bytes after the collection as both figures.)
+    @Test func minorCollectionFiguresShowThePromotion() throws {
         let heap = try Heap(configuration: Configs.small)
         let types = try CommonTypes(heap)
         final class Events { var list: [CollectionEvent] = [] }
@@ -127,15 +125,13 @@ import Testing
 
     /// The same for the inlined fast path (a plain object, a small array).
     ///
-    /// Bug: `minorCollection` pulls `nurseryTop` down to the bump pointer, then
-    /// `resetNursery()` moves the bump pointer back to the nursery start but
-    /// leaves the limit where it was, so while the hooks run the fast path sees
-    /// `used` free bytes and allocates. The object it returns is a nursery
-    /// object that a following major collection marks and never unmarks: once
-    /// promoted, its stale mark stops the next major collection from tracing
-    /// it, and its children are freed while it still refers to them.
-    @Test(.disabled("collector bug: the allocation fast path succeeds inside a minor collection's hooks (nurseryTop left stale by resetNursery)"),
-          arguments: Configs.all.map(\.1))
+    /// Once broken: `minorCollection` pulled `nurseryTop` down to the bump
+    /// pointer, then moved the bump pointer back to the nursery start and left
+    /// the limit where it was, so while the hooks ran the fast path allocated.
+    /// The object it returned was marked by the major collection that followed
+    /// and never unmarked, so a later major collection did not trace it and
+    /// freed its children (see the next test).
+    @Test(arguments: Configs.all.map(\.1))
     func fastPathAllocationInAHookThrows(configuration: HeapConfiguration) throws {
         let (succeeded, tried) = try Self.allocationsInHooks(configuration, [
             ("object", { heap, types in _ = try heap.allocate(types.leaf) }),
@@ -147,8 +143,7 @@ import Testing
 
     /// What the bug above leads to: an object allocated in a hook and kept
     /// loses its child to a later major collection.
-    @Test(.disabled("collector bug: an object allocated by the fast path inside a minor hook keeps a stale mark; its children are freed while referenced"))
-    func objectAllocatedInAHookKeepsItsChildren() throws {
+    @Test func objectAllocatedInAHookKeepsItsChildren() throws {
         var c = Configs.small
         c.debugLevel = 0
         let heap = try Heap(configuration: c)
