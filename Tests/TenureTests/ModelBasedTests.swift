@@ -190,6 +190,7 @@ final class ModelRun {
         try add("N4", references: 4)
         try add("Fin", references: 2, destructor: true)
         try add("N20", references: 20)  // above the small-object limit of .stress
+        try add("Fin40", references: 40, destructor: true)  // above every configuration's small-object limit
         // References at words 1 and 67: the second is past the 64-bit bitmap.
         let wideOffsets = [ObjectLayout.fieldOffset(0), ObjectLayout.fieldOffset(66)]
         types.append(FixedType(
@@ -199,7 +200,10 @@ final class ModelRun {
         fixedTypes = types
         referenceArray = try heap.registerArray(.array("Refs", of: .references))
         byteArray = try heap.registerArray(.array("Bytes", of: .raw(itemSize: 1)))
-        wordArray = try heap.registerArray(.array("Words", of: .raw(itemSize: 8)))
+        // Word arrays have a destructor: item 0 holds the id in its high half.
+        wordArray = try heap.registerArray(.array("Words", of: .raw(itemSize: 8), destructor: { array in
+            if array.count > 0 { log.record(array.items.load(as: UInt64.self) >> 32) }
+        }))
         baseMark = heap.rootMark
         let weak = self.weak
         weakScanner = heap.addRootScanner { visit in
@@ -462,6 +466,7 @@ final class ModelRun {
             let a = try heap.allocateArray(wordArray, count: n)
             let words = a.items.assumingMemoryBound(to: UInt64.self)
             for i in 0..<n { words[i] = ModelRun.word(id, i) }
+            if n > 0 { destructible.insert(id) }
             return (a, ModelObject(kind: .words, references: [], count: n))
         }
     }
