@@ -4,7 +4,8 @@
 // run's peak resident set is its own and not what an earlier variant left in
 // malloc's free lists. The child runs the workload from TenureWorkloads,
 // checks its output against what the workload must print, and prints one
-// JSON object: the `WorkloadResult` and whether the output was right. Variants are interleaved,
+// JSON object: the `WorkloadResult`, whether the output was right, and its
+// CPU time. Variants are interleaved,
 // in an order rotated per repetition, and the report takes medians.
 import Foundation
 import Tenure
@@ -15,6 +16,9 @@ struct ChildReport: Codable {
     var result: WorkloadResult
     /// The workload printed exactly the lines (binary-trees) or checksum (GCBench) it must.
     var outputCorrect: Bool
+    /// User plus system CPU seconds the child spent on the run: less sensitive
+    /// than wall time to other processes taking the machine's cores.
+    var cpuSeconds: Double
 }
 
 /// Child mode: runs one workload variant and prints a `ChildReport` as JSON on one line.
@@ -24,16 +28,19 @@ func runChild(workload: String, variant name: String, depth: Int, nurseryBytes: 
     guard let variant = WorkloadVariant(rawValue: name) else { Options.fail("unknown variant \(name)") }
     var lines: [String] = []
     let report: ChildReport
+    let cpuAtStart = processCPUSeconds()
     do {
         switch workload {
         case "binary-trees":
             let result = try BinaryTrees.run(variant, depth: depth, configuration: configuration, output: { lines.append($0) })
             let expected = BinaryTrees.expectedOutput(depth: depth)
-            report = ChildReport(result: result, outputCorrect: lines == expected.lines && result.checksum == expected.checksum)
+            report = ChildReport(result: result, outputCorrect: lines == expected.lines && result.checksum == expected.checksum,
+                                 cpuSeconds: processCPUSeconds() - cpuAtStart)
         case "gcbench":
             let result = try GCBench.run(variant, configuration: configuration, output: { lines.append($0) })
             report = ChildReport(result: result,
-                                 outputCorrect: result.checksum == GCBench.expectedChecksum(size: .standard))
+                                 outputCorrect: result.checksum == GCBench.expectedChecksum(size: .standard),
+                                 cpuSeconds: processCPUSeconds() - cpuAtStart)
         default:
             Options.fail("unknown workload \(workload)")
         }
@@ -44,6 +51,14 @@ func runChild(workload: String, variant name: String, depth: Int, nurseryBytes: 
     encoder.outputFormatting = [.sortedKeys]
     print(String(decoding: try! encoder.encode(report), as: UTF8.self))
     exit(0)
+}
+
+/// User plus system CPU seconds of this process so far.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 /// This executable's path, for the child processes.
@@ -86,6 +101,10 @@ struct WorkloadFigures {
         Series(name: variant, values: (runs[variant] ?? []).map(\.result.wallSeconds))
     }
 
+    func cpuSeconds(_ variant: String) -> Series {
+        Series(name: variant, values: (runs[variant] ?? []).map(\.cpuSeconds))
+    }
+
     func peakRSS(_ variant: String) -> Series {
         Series(name: variant, values: (runs[variant] ?? []).map { Double($0.result.peakRSSBytes) })
     }
@@ -109,7 +128,8 @@ func measureWorkload(_ workload: String, variants: [String], depth: Int, nursery
             let variant = variants[(step + repetition) % variants.count]
             let report = runChildProcess(workload: workload, variant: variant, depth: depth, nurseryBytes: nurseryBytes)
             figures.runs[variant, default: []].append(report)
-            log("  \(workload) \(variant) run \(repetition + 1): \(fixed(report.result.wallSeconds, 3)) s, "
+            log("  \(workload) \(variant) run \(repetition + 1): \(fixed(report.result.wallSeconds, 3)) s "
+                + "(CPU \(fixed(report.cpuSeconds, 3)) s), "
                 + "peak RSS \(mebibytes(report.result.peakRSSBytes)) MiB, "
                 + "\(report.result.minorCollections) minor / \(report.result.majorCollections) major collections"
                 + (report.outputCorrect ? "" : "  OUTPUT WRONG"))
