@@ -16,8 +16,8 @@
 // dropped and collected each must have been destroyed exactly once.
 //
 // Runs under `.stress` (a minor collection every few allocations, verifier
-// around every collection), a small configuration and the default one, for
-// many seeds. A failure names the seed, the configuration, the step and the
+// around every collection), a small configuration, the default one and a
+// 64-byte nursery (a collection at nearly every allocation), for many seeds. A failure names the seed, the configuration, the step and the
 // last actions; rerun one seed with
 //     TENURE_MODEL_SEED=<seed> swift test --filter ModelBasedTests
 // (TENURE_MODEL_STEPS=<n> changes the length, TENURE_MODEL_SEEDS=<n> the
@@ -58,6 +58,8 @@ struct ModelSetup: Sendable, CustomTestStringConvertible {
 
     static let stress = ModelSetup(name: "stress", configuration: .stress, steps: 1500, liveTarget: 150, bigArrayChance: 0.05)
     static let small = ModelSetup(name: "small", configuration: Configs.small, steps: 1500, liveTarget: 400, bigArrayChance: 0.04)
+    static let everyAllocation = ModelSetup(name: "every allocation", configuration: Configs.everyAllocation(),
+                                            steps: 600, liveTarget: 100, bigArrayChance: 0.05)
     static let defaults = ModelSetup(name: "default", configuration: HeapConfiguration(), steps: 800, liveTarget: 400, bigArrayChance: 0.01)
 
     func withSteps() -> Int { Environment.integer("TENURE_MODEL_STEPS") ?? steps }
@@ -77,6 +79,12 @@ struct ModelSetup: Sendable, CustomTestStringConvertible {
     @Test(arguments: Environment.seeds(6, salt: 3))
     func defaultConfiguration(seed: UInt64) throws {
         try ModelRun(setup: .defaults, seed: seed).run()
+    }
+
+    /// A minor collection at nearly every allocation (a 64-byte nursery).
+    @Test(arguments: Environment.seeds(4, salt: 4))
+    func everyAllocation(seed: UInt64) throws {
+        try ModelRun(setup: .everyAllocation, seed: seed).run()
     }
 
     /// The generator is deterministic per seed (a failing seed can be replayed).
