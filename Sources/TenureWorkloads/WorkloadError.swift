@@ -7,13 +7,13 @@
 public struct WorkloadError: Error, Equatable, CustomStringConvertible {
     /// The parameter's name.
     public let parameter: String
-    /// The value given.
-    public let value: Int
+    /// The value given, as typed.
+    public let value: String
     /// What the parameter accepts.
     public let accepted: String
 
     /// An error for `parameter` = `value`, naming what is `accepted`.
-    public init(parameter: String, value: Int, accepted: String) {
+    public init(parameter: String, value: String, accepted: String) {
         self.parameter = parameter
         self.value = value
         self.accepted = accepted
@@ -25,7 +25,7 @@ public struct WorkloadError: Error, Equatable, CustomStringConvertible {
     /// Throws unless `value` is in `range`.
     static func check(_ parameter: String, _ value: Int, in range: ClosedRange<Int>) throws(WorkloadError) {
         guard range.contains(value) else {
-            throw WorkloadError(parameter: parameter, value: value,
+            throw WorkloadError(parameter: parameter, value: String(value),
                                 accepted: "\(range.lowerBound) to \(range.upperBound)")
         }
     }

@@ -66,7 +66,11 @@ import TenureWorkloads
     }
 
     @Test func arenaIsRefused() {
-        #expect(throws: WorkloadError.self) { try run(.arena, size: .small) }
+        #expect(throws: WorkloadError(parameter: "variant", value: "arena", accepted: "tenure or arc")) {
+            try run(.arena, size: .small)
+        }
+        #expect(WorkloadError(parameter: "variant", value: "arena", accepted: "tenure or arc").description
+                == "invalid variant arena: accepted: tenure or arc")
     }
 
     @Test func badSizeIsRefused() {

@@ -113,7 +113,8 @@ public enum GCBench {
         case .tenure: return try runTenure(size: size, configuration: configuration, output: output)
         case .arc: return try runARC(size: size, output: output)
         case .arena:
-            throw WorkloadError(parameter: "variant", value: 0, accepted: "tenure or arc (gcbench has no arena variant)")
+            throw WorkloadError(parameter: "variant", value: variant.rawValue,
+                                accepted: variants.map(\.rawValue).joined(separator: " or "))
         }
     }
 
