@@ -45,6 +45,10 @@ public struct WorkloadResult: Codable, Sendable, Equatable {
     public var majorSeconds: Double
     /// The longest pause of any collection, in seconds.
     public var maxPauseSeconds: Double
+    /// The longest minor collection, in seconds.
+    public var minorMaxPauseSeconds: Double
+    /// The longest major collection, in seconds.
+    public var majorMaxPauseSeconds: Double
     /// Bytes allocated in the nursery and collected by minor collections.
     public var nurseryBytesAllocated: Int
     /// Bytes copied out of the nursery into the old generation.
@@ -63,7 +67,8 @@ public struct WorkloadResult: Codable, Sendable, Equatable {
         peakLiveBytes: Int, peakLiveSource: String,
         minorCollections: Int = 0, majorCollections: Int = 0,
         gcSeconds: Double = 0, minorSeconds: Double = 0, majorSeconds: Double = 0,
-        maxPauseSeconds: Double = 0, nurseryBytesAllocated: Int = 0, bytesPromoted: Int = 0,
+        maxPauseSeconds: Double = 0, minorMaxPauseSeconds: Double = 0, majorMaxPauseSeconds: Double = 0,
+        nurseryBytesAllocated: Int = 0, bytesPromoted: Int = 0,
         arenaBytesPeak: Int = 0, largeObjectBytesPeak: Int = 0, checksum: Int
     ) {
         self.workload = workload
@@ -81,6 +86,8 @@ public struct WorkloadResult: Codable, Sendable, Equatable {
         self.minorSeconds = minorSeconds
         self.majorSeconds = majorSeconds
         self.maxPauseSeconds = maxPauseSeconds
+        self.minorMaxPauseSeconds = minorMaxPauseSeconds
+        self.majorMaxPauseSeconds = majorMaxPauseSeconds
         self.nurseryBytesAllocated = nurseryBytesAllocated
         self.bytesPromoted = bytesPromoted
         self.arenaBytesPeak = arenaBytesPeak
@@ -96,6 +103,8 @@ public struct WorkloadResult: Codable, Sendable, Equatable {
         minorSeconds = statistics.minorSeconds
         majorSeconds = statistics.majorSeconds
         maxPauseSeconds = statistics.maxPause
+        minorMaxPauseSeconds = statistics.minorMaxPause
+        majorMaxPauseSeconds = statistics.majorMaxPause
         nurseryBytesAllocated = statistics.nurseryBytesAllocated
         bytesPromoted = statistics.bytesPromoted
         arenaBytesPeak = statistics.arenaBytesPeak
@@ -117,6 +126,8 @@ public struct WorkloadResult: Codable, Sendable, Equatable {
         case minorSeconds = "minor_seconds"
         case majorSeconds = "major_seconds"
         case maxPauseSeconds = "max_pause_seconds"
+        case minorMaxPauseSeconds = "minor_max_pause_seconds"
+        case majorMaxPauseSeconds = "major_max_pause_seconds"
         case nurseryBytesAllocated = "nursery_bytes_allocated"
         case bytesPromoted = "bytes_promoted"
         case arenaBytesPeak = "arena_bytes_peak"
