@@ -28,7 +28,7 @@ swift build -c release --product tenure-bench-report >&2
 
 echo "== tenure-bench-report" >&2
 ./.build/release/tenure-bench-report --write "$here/../docs/benchmarks.md" \
-    --command "Benchmarks/run.sh $*" ${args[@]+"${args[@]}"}
+    --command "$(echo "Benchmarks/run.sh $*" | sed 's/ *$//')" ${args[@]+"${args[@]}"}
 
 if [[ $suites == 1 ]]; then
     echo "== package-benchmark suites" >&2
