@@ -107,10 +107,21 @@ extension ObjectRef {
     var nodeID: Int { load(at: CommonTypes.nodeID, as: Int.self) }
 }
 
+/// Whether the tests run under AddressSanitizer (its allocator keeps freed
+/// memory in a quarantine, so the resident set cannot fall after a peak).
+enum Sanitizers {
+    static let address: Bool = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__asan_init") != nil
+}
+
 /// The process's memory, from /proc/self.
 enum ProcessMemory {
     /// Resident set size in bytes (second field of /proc/self/statm, in pages).
-    static func residentBytes() -> Int {
+    static func residentBytes() -> Int { statm(field: 1) }
+
+    /// Mapped address space in bytes (first field of /proc/self/statm, in pages).
+    static func virtualBytes() -> Int { statm(field: 0) }
+
+    private static func statm(field: Int) -> Int {
         let fd = open("/proc/self/statm", O_RDONLY)
         guard fd >= 0 else { return 0 }
         defer { close(fd) }
@@ -118,7 +129,7 @@ enum ProcessMemory {
         let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 255) }
         guard n > 0 else { return 0 }
         let fields = String(decoding: buffer[0..<n], as: UTF8.self).split(separator: " ")
-        guard fields.count >= 2, let pages = Int(fields[1]) else { return 0 }
+        guard fields.count > field, let pages = Int(fields[field]) else { return 0 }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }
