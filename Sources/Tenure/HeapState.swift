@@ -29,8 +29,7 @@ struct HeapState {
     // Roots
     let shadowBase: UnsafeMutablePointer<ObjectRef?>
     var globalRoots = GlobalRootTable()
-    var rootScanners: [Int: (RootVisitor) -> Void] = [:]
-    var nextRootScannerID = 0
+    var rootScanners = CallbackRegistry<(RootVisitor) -> Void>()
 
     // Work lists
     /// Old objects whose fields a minor collection must trace: remembered by
@@ -50,8 +49,7 @@ struct HeapState {
     var pacing: Pacing
     var statistics = HeapStatistics()
     var isCollecting = false
-    var collectionHooks: [Int: (CollectionEvent) -> Void] = [:]
-    var nextHookID = 0
+    var collectionHooks = CallbackRegistry<(CollectionEvent) -> Void>()
 
     init(configuration c: HeapConfiguration) throws(HeapError) {
         configuration = c

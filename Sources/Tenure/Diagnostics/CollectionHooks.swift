@@ -21,22 +21,19 @@ public struct CollectionHookToken: Hashable, Sendable {
 }
 
 extension Heap {
-    /// Registers `hook` to run at the end of every collection.
+    /// Registers `hook` to run at the end of every collection (hooks run in registration order).
     public func addCollectionHook(_ hook: @escaping (CollectionEvent) -> Void) -> CollectionHookToken {
-        let id = state.pointee.nextHookID
-        state.pointee.nextHookID += 1
-        state.pointee.collectionHooks[id] = hook
-        return CollectionHookToken(id: id)
+        CollectionHookToken(id: state.pointee.collectionHooks.add(hook))
     }
 
     /// Removes a hook.
     public func removeCollectionHook(_ token: CollectionHookToken) {
-        state.pointee.collectionHooks[token.id] = nil
+        state.pointee.collectionHooks.remove(token.id)
     }
 }
 
 extension HeapState {
     func notifyHooks(_ event: CollectionEvent) {
-        for (_, hook) in collectionHooks { hook(event) }
+        collectionHooks.forEach { $0(event) }
     }
 }

@@ -26,13 +26,13 @@ public struct GlobalRoot: Hashable {
     /// The reference held; no barrier is needed to set it.
     @inlinable @inline(__always)
     public var value: ObjectRef? {
-        get { slot.pointee }
-        nonmutating set { slot.pointee = newValue }
+        get { root.value }
+        nonmutating set { root.value = newValue }
     }
 
     /// The reference held, which must not be nil.
     @inlinable @inline(__always)
-    public var object: ObjectRef { slot.pointee.unsafelyUnwrapped }
+    public var object: ObjectRef { root.object }
 
     /// The slot as a `Root`.
     @inlinable @inline(__always)
@@ -85,15 +85,12 @@ extension Heap {
 
     /// Registers a callback that visits extra root slots in every collection.
     public func addRootScanner(_ scanner: @escaping (RootVisitor) -> Void) -> RootScannerToken {
-        let id = state.pointee.nextRootScannerID
-        state.pointee.nextRootScannerID += 1
-        state.pointee.rootScanners[id] = scanner
-        return RootScannerToken(id: id)
+        RootScannerToken(id: state.pointee.rootScanners.add(scanner))
     }
 
     /// Removes a root scanner.
     public func removeRootScanner(_ token: RootScannerToken) {
-        state.pointee.rootScanners[token.id] = nil
+        state.pointee.rootScanners.remove(token.id)
     }
 }
 
@@ -102,7 +99,7 @@ struct RootSet {
     let shadowBase: UnsafeMutablePointer<ObjectRef?>
     let shadowTop: UnsafeMutablePointer<ObjectRef?>
     let globals: Dictionary<UnsafeMutablePointer<ObjectRef?>, Int>.Keys
-    let scanners: [(RootVisitor) -> Void]
+    let scanners: CallbackRegistry<(RootVisitor) -> Void>
 
     /// Visits every root slot: the shadow stack, global roots, root scanners.
     func forEachSlot(_ visit: RootVisitor) {
@@ -112,13 +109,13 @@ struct RootSet {
             slot += 1
         }
         for global in globals { visit(global) }
-        for scanner in scanners { scanner(visit) }
+        scanners.forEach { $0(visit) }
     }
 }
 
 extension HeapState {
     var roots: RootSet {
         RootSet(shadowBase: shadowBase, shadowTop: fast.pointee.shadowTop,
-                globals: globalRoots.slots.keys, scanners: Array(rootScanners.values))
+                globals: globalRoots.slots.keys, scanners: rootScanners)
     }
 }
