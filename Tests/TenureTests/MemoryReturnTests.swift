@@ -53,6 +53,34 @@ import Testing
         #expect(after - before < 16 * mib, "address space grew by \((after - before) / mib) MiB over 20 heaps")
     }
 
+    /// A heap whose creation fails (the kernel refuses the shadow stack's
+    /// reservation) leaves nothing behind.
+    ///
+    /// Bug: `HeapState`'s `types` (a 64-record table) and `prefetchQueue` are
+    /// allocated by their property initializers before the nursery and shadow
+    /// stack are mapped; the `throw`s after a refused `mmap` (HeapState.swift,
+    /// in `init(configuration:)`) release neither: about 2.7 KB per failed heap.
+    @Test(.disabled("collector bug: a failed Heap.init leaks the type table and the prefetch queue (HeapState.init throws without releasing them)"))
+    func failedCreationLeaksNothing() async {
+        await #expect(processExitsWith: .success) {
+            var c = HeapConfiguration()
+            c.shadowStackCapacity = 1 << 45  // 256 TiB of address space: refused
+            func attempt() {
+                do {
+                    _ = try Heap(configuration: c)
+                    Issue.record("a heap with a 256 TiB shadow stack was created")
+                } catch {
+                    #expect(error == .outOfMemory(requested: 1 << 48))
+                }
+            }
+            for _ in 0..<100 { attempt() }
+            let before = ProcessMemory.residentBytes()
+            for _ in 0..<20_000 { attempt() }
+            let grown = ProcessMemory.residentBytes() - before
+            #expect(grown < 8 * MemoryReturnTests.mib, "20,000 failed heaps left \(grown / 1024) KiB behind")
+        }
+    }
+
     static let mib = 1 << 20
 
     /// Builds the structure, returns the RSS at its peak.
