@@ -34,3 +34,20 @@ public func median(_ values: [Double]) -> Double {
 public func consume<T>(_ value: T) {
     withExtendedLifetime(value) {}
 }
+
+/// CPU seconds this thread has run: unlike wall time, it leaves out the time
+/// the thread waited while other processes had the cores.
+@inline(__always)
+public func threadCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// Thread CPU seconds `body` takes.
+@inline(__always)
+public func timedCPU(_ body: () -> Void) -> Double {
+    let start = threadCPUSeconds()
+    body()
+    return threadCPUSeconds() - start
+}
