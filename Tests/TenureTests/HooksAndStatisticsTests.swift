@@ -168,6 +168,41 @@ import Testing
         #expect(global.object.loadReference(at: CommonTypes.nodeLeft)?.nodeID == 2)
     }
 
+    /// A hook may read the heap's figures: they already count the collection that calls it.
+    @Test(arguments: Configs.all.map(\.1))
+    func hooksReadCurrentFigures(configuration: HeapConfiguration) throws {
+        let heap = try Heap(configuration: configuration)
+        let types = try CommonTypes(heap)
+        final class Seen { var list: [(CollectionEvent, HeapStatistics, Int)] = [] }
+        let seen = Seen()
+        _ = heap.addCollectionHook { [unowned heap] event in
+            seen.list.append((event, heap.statistics, heap.oldGenerationBytes))
+        }
+        try heap.withRoots(1) { frame in
+            for round in 0..<5 {
+                for i in 0..<50 {
+                    let n = try heap.node(types, id: i)
+                    heap.storeReference(frame[0], into: n, at: CommonTypes.nodeLeft)
+                    frame[0] = n
+                }
+                if round % 2 == 0 { heap.collectMinor() } else { heap.collect() }
+                let (event, stats, old) = try #require(seen.list.last)
+                let now = heap.statistics
+                #expect(event.oldBytesAfter == old)
+                #expect(old == heap.oldGenerationBytes)
+                #expect(stats.minorCollections == now.minorCollections)
+                #expect(stats.majorCollections == now.majorCollections)
+                #expect(stats.bytesPromoted == now.bytesPromoted)
+                #expect(stats.majorRecords.count == now.majorRecords.count)
+            }
+        }
+        // Figures read in hooks never go backwards.
+        for (a, b) in zip(seen.list, seen.list.dropFirst()) {
+            #expect(a.1.minorCollections <= b.1.minorCollections)
+            #expect(a.1.bytesPromoted <= b.1.bytesPromoted)
+        }
+    }
+
     /// collect() or collectMinor() from inside a hook stops the process instead of nesting.
     @Test func collectingInsideAHookStopsTheProcess() async {
         await #expect(processExitsWith: .failure) {
