@@ -63,8 +63,8 @@ public final class Heap {
         }
         let (id, info) = try state.pointee.types.register(layout)
         fast.pointee.typeTable = state.pointee.types.records
-        return ArrayType(id: id, itemShift: info.itemShift, allocatesSlowly: info.hasDestructor,
-                         itemsAreReferences: items == .references)
+        return ArrayType(id: id, itemShift: info.itemShift, itemsAreReferences: items == .references,
+                         allocatesSlowly: info.hasDestructor, youngObjectLimit: configuration.youngLargeObjectLimit)
     }
 
     /// The name a type was registered with.

@@ -71,7 +71,7 @@ struct HeapState {
         weakReferenceType = try! types.register(.weakReference).0
         fast = .allocate(capacity: 1)
         fast.initialize(to: HeapFastState(
-            nurseryStart: nursery, nurserySize: nurserySize, youngObjectLimit: c.youngLargeObjectLimit,
+            nurseryStart: nursery, nurserySize: nurserySize,
             shadowStack: shadowBase, shadowCapacity: c.shadowStackCapacity, typeTable: types.records))
         statistics.nurseryBytes = nurserySize
     }

@@ -86,8 +86,21 @@ public struct ObjectType: Hashable, Sendable {
     public let id: UInt32
     /// Instance size in bytes, header included, rounded up to 8 (at least 16).
     public let size: UInt32
+    /// What the fast path adds to the bump pointer: `size`, or for types that
+    /// must take the slow path (destructor, weak reference, too big for the
+    /// nursery) a distance no nursery can hold, so that one compare decides.
+    @usableFromInline let fastPathSize: Int
+
+    static let slowPathSize = 1 << 46
+
+    init(id: UInt32, size: UInt32, allocatesSlowly: Bool) {
+        self.id = id
+        self.size = size
+        fastPathSize = allocatesSlowly ? ObjectType.slowPathSize : Int(size)
+    }
+
     /// Instances are allocated by the slow path (destructor, weak reference, or too big for the nursery).
-    public let allocatesSlowly: Bool
+    public var allocatesSlowly: Bool { fastPathSize != Int(size) }
 }
 
 /// A registered array type, as the allocation fast path needs it.
@@ -97,10 +110,23 @@ public struct ArrayType: Hashable, Sendable {
     public let id: UInt32
     /// log2 of the item size.
     public let itemShift: UInt8
-    /// Instances are allocated by the slow path (the type has a destructor).
-    public let allocatesSlowly: Bool
     /// Items are references.
     public let itemsAreReferences: Bool
+    /// Item counts below this take the fast path: the count that still fits
+    /// the young-object limit, plus one; 0 for types that must take the slow
+    /// path (a destructor), so that one compare decides.
+    @usableFromInline let fastPathCountBound: UInt
+
+    init(id: UInt32, itemShift: UInt8, itemsAreReferences: Bool, allocatesSlowly: Bool, youngObjectLimit: Int) {
+        self.id = id
+        self.itemShift = itemShift
+        self.itemsAreReferences = itemsAreReferences
+        let largestFastCount = ((youngObjectLimit & ~7) - ObjectLayout.arrayItemsOffset) >> Int(itemShift)
+        fastPathCountBound = allocatesSlowly ? 0 : UInt(largestFastCount + 1)
+    }
+
+    /// Instances are allocated by the slow path (the type has a destructor).
+    public var allocatesSlowly: Bool { fastPathCountBound == 0 }
 
     /// Bytes of an instance with `count` items (header and count word included).
     @inlinable @inline(__always)

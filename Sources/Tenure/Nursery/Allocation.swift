@@ -17,8 +17,8 @@ extension Heap {
     @inlinable @inline(__always)
     public func allocate(_ type: ObjectType) throws(HeapError) -> ObjectRef {
         let free = fast.pointee.nurseryFree
-        let next = free + Int(type.size)
-        if _fastPath(next <= fast.pointee.nurseryTop && !type.allocatesSlowly) {
+        let next = free + type.fastPathSize
+        if _fastPath(next <= fast.pointee.nurseryTop) {
             fast.pointee.nurseryFree = next
             free.storeBytes(of: UInt64(type.id), as: UInt64.self)
             return ObjectRef(free)
@@ -29,12 +29,11 @@ extension Heap {
     /// Allocates a zeroed array of `count` items.
     @inlinable @inline(__always)
     public func allocateArray(_ type: ArrayType, count: Int) throws(HeapError) -> ObjectRef {
-        if _fastPath(UInt(bitPattern: count) <= UInt(fast.pointee.youngObjectLimit) >> UInt(type.itemShift)
-                        && !type.allocatesSlowly) {
+        if _fastPath(UInt(bitPattern: count) < type.fastPathCountBound) {
             let size = type.instanceSize(count: count)
             let free = fast.pointee.nurseryFree
             let next = free + size
-            if _fastPath(next <= fast.pointee.nurseryTop && size <= fast.pointee.youngObjectLimit) {
+            if _fastPath(next <= fast.pointee.nurseryTop) {
                 fast.pointee.nurseryFree = next
                 free.storeBytes(of: UInt64(type.id), as: UInt64.self)
                 free.storeBytes(of: count, toByteOffset: ObjectLayout.arrayCountOffset, as: Int.self)

@@ -17,8 +17,6 @@ public struct HeapFastState {
     /// Start and size of the nursery, for "is this object young?".
     public var nurseryStart: UInt
     public var nurserySize: UInt
-    /// Bigger objects (and arrays) are allocated outside the nursery.
-    public var youngObjectLimit: Int
     /// Next free slot of the shadow stack, its first slot and the end of its reservation.
     public var shadowTop: UnsafeMutablePointer<ObjectRef?>
     public var shadowBase: UnsafeMutablePointer<ObjectRef?>
@@ -27,14 +25,13 @@ public struct HeapFastState {
     @usableFromInline var typeTable: UnsafeMutablePointer<TypeInfo>
 
     @usableFromInline
-    init(nurseryStart: UnsafeMutableRawPointer, nurserySize: Int, youngObjectLimit: Int,
+    init(nurseryStart: UnsafeMutableRawPointer, nurserySize: Int,
          shadowStack: UnsafeMutablePointer<ObjectRef?>, shadowCapacity: Int,
          typeTable: UnsafeMutablePointer<TypeInfo>) {
         nurseryFree = nurseryStart
         nurseryTop = nurseryStart + nurserySize
         self.nurseryStart = UInt(bitPattern: nurseryStart)
         self.nurserySize = UInt(nurserySize)
-        self.youngObjectLimit = youngObjectLimit
         shadowTop = shadowStack
         shadowBase = shadowStack
         shadowLimit = shadowStack + shadowCapacity
