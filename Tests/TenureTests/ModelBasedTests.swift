@@ -16,8 +16,10 @@
 // dropped and collected each must have been destroyed exactly once.
 //
 // Runs under `.stress` (a minor collection every few allocations, verifier
-// around every collection), a small configuration, the default one and a
-// 64-byte nursery (a collection at nearly every allocation), for many seeds. A failure names the seed, the configuration, the step and the
+// around every collection), a small configuration, the default one, a
+// 64-byte nursery (a collection at nearly every allocation) and a 16 KiB
+// maximum heap that the runs grow into (a refused allocation must leave the
+// heap and the model as they were), for many seeds. A failure names the seed, the configuration, the step and the
 // last actions; rerun one seed with
 //     TENURE_MODEL_SEED=<seed> swift test --filter ModelBasedTests
 // (TENURE_MODEL_STEPS=<n> changes the length, TENURE_MODEL_SEEDS=<n> the
@@ -53,6 +55,8 @@ struct ModelSetup: Sendable, CustomTestStringConvertible {
     let liveTarget: Int
     /// Whether arrays above the young-large limit are made (costly to walk in the default configuration).
     let bigArrayChance: Double
+    /// Grow the live set until the heap refuses, then shrink it for a while (for a maximum heap size).
+    var grows = false
 
     var testDescription: String { name }
 
@@ -60,6 +64,14 @@ struct ModelSetup: Sendable, CustomTestStringConvertible {
     static let small = ModelSetup(name: "small", configuration: Configs.small, steps: 1500, liveTarget: 400, bigArrayChance: 0.04)
     static let everyAllocation = ModelSetup(name: "every allocation", configuration: Configs.everyAllocation(),
                                             steps: 600, liveTarget: 100, bigArrayChance: 0.05)
+    static let limited = ModelSetup(name: "limited", configuration: {
+        var c = Configs.small
+        c.nurserySize = 16 << 10
+        c.youngLargeObjectLimit = 2 << 10
+        c.maximumHeapSize = 16 << 10
+        c.minimumHeapSize = 8 << 10
+        return c
+    }(), steps: 1000, liveTarget: 600, bigArrayChance: 0.04, grows: true)
     static let defaults = ModelSetup(name: "default", configuration: HeapConfiguration(), steps: 800, liveTarget: 400, bigArrayChance: 0.01)
 
     func withSteps() -> Int { Environment.integer("TENURE_MODEL_STEPS") ?? steps }
@@ -79,6 +91,12 @@ struct ModelSetup: Sendable, CustomTestStringConvertible {
     @Test(arguments: Environment.seeds(6, salt: 3))
     func defaultConfiguration(seed: UInt64) throws {
         try ModelRun(setup: .defaults, seed: seed).run()
+    }
+
+    /// A maximum heap size the runs hit: refused allocations must leave everything as it was.
+    @Test(arguments: Environment.seeds(8, salt: 5))
+    func limited(seed: UInt64) throws {
+        try ModelRun(setup: .limited, seed: seed).run()
     }
 
     /// A minor collection at nearly every allocation (a 64-byte nursery).
@@ -174,6 +192,9 @@ final class ModelRun {
     var history: [String] = []
     var revived = 0
     var maxLive = 0
+    var limitErrors = 0
+    /// While `step` is below this, a growing run drops roots instead of growing.
+    var shrinkUntil = 0
 
     init(setup: ModelSetup, seed: UInt64) throws {
         self.setup = setup
@@ -238,7 +259,7 @@ final class ModelRun {
             if getenv("TENURE_MODEL_STATS") != nil {
                 print("[model \(setup.name) seed \(seed)] \(steps) steps, \(collections.3) objects, " +
                       "\(collections.0) minor and \(collections.1) major collections, \(collections.2) destructors, " +
-                      "peak large bytes \(collections.4), revived \(revived), max live \(maxLive)")
+                      "peak large bytes \(collections.4), revived \(revived), max live \(maxLive), limit errors \(limitErrors)")
             }
         } catch let mismatch as ModelMismatch {
             Issue.record(Comment(rawValue: mismatch.description))
@@ -421,8 +442,30 @@ final class ModelRun {
     // MARK: Actions
 
     func act() throws {
+        do {
+            try randomAction()
+        } catch HeapError.heapLimitExceeded(let requested, let used, let limit) {
+            // Refused allocations leave the heap as it was; drop some roots to make room.
+            limitErrors += 1
+            shrinkUntil = step + 30
+            note("heap limit exceeded (\(requested) bytes requested, \(used) used, limit \(limit))")
+            guard setup.configuration.maximumHeapSize != nil else { throw fail("heapLimitExceeded without a maximum heap size") }
+            popRoots()
+        } catch let error as HeapError {
+            throw fail("unexpected \(error)")
+        }
+    }
+
+    func randomAction() throws {
         let live = addressOf.count
         let crowded = live > setup.liveTarget
+        if setup.grows {
+            if step < shrinkUntil {
+                if random.chance(0.3) { return popRoots() }
+            } else if random.chance(0.3) {
+                return try allocateIntoSlot()
+            }
+        }
         let r = random.below(1000)
         switch r {
         case 0..<90: try allocateToRoot()
@@ -505,13 +548,13 @@ final class ModelRun {
         let id = nextID
         nextID += 1
         let mark = heap.rootMark
+        defer { heap.popRoots(to: mark) }
         let parentRoot = heap.pushRoot(addressOf[parent]!)
         let (ref, model) = try allocateRandom(into: id)
         objects[id] = model
         let viaField = random.chance(0.2)
         store(ref, into: parentRoot.object, parent: parent, slot: slot, viaField: viaField)
         objects[parent]!.references[slot] = id
-        heap.popRoots(to: mark)
         note("allocate #\(id) \(kindName(model)) into #\(parent).\(slot)\(viaField ? " (field store)" : "")")
     }
 
