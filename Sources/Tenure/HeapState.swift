@@ -43,7 +43,6 @@ struct HeapState {
     var youngWeakReferences = AddressStack()
     var oldWeakReferences = AddressStack()
     var markStack = AddressStack()
-    var prefetchQueue = PrefetchQueue()
 
     // Pacing and state
     var pacing: Pacing
@@ -116,7 +115,6 @@ struct HeapState {
         youngWeakReferences.release()
         oldWeakReferences.release()
         markStack.release()
-        prefetchQueue.release()
         globalRoots.release()
         VirtualMemory.unmap(nurseryStart, VirtualMemory.roundUp(nurserySize, to: VirtualMemory.pageSize))
         VirtualMemory.unmap(UnsafeMutableRawPointer(shadowBase),

@@ -14,11 +14,6 @@ static inline void tenure_malloc_trim(void) {
 #endif
 }
 
-/// Asks the CPU to bring the cache line holding `address` closer (a hint; never faults).
-static inline void tenure_prefetch(const void *address) {
-    __builtin_prefetch(address, 1, 3);
-}
-
 /// The CPU's time-stamp counter (0 where there is none).
 static inline uint64_t tenure_rdtsc(void) {
 #if defined(__x86_64__)

@@ -25,23 +25,15 @@ extension HeapState {
     }
 
     /// Traces up to `budget` objects from the mark stack; returns whether marking is complete.
-    /// Children wait in the prefetch queue while their headers are fetched.
     @discardableResult
     mutating func markStep(budget: Int) -> Bool {
         var remaining = budget
-        while remaining > 0 {
-            guard let object = markStack.popObject() else {
-                guard let parked = prefetchQueue.pop() else { break }
-                mark(ObjectRef(address: parked)!)
-                continue
-            }
+        while remaining > 0, let object = markStack.popObject() {
             types[object.typeID].forEachReferenceSlot(of: object) { slot in
-                if let child = slot.pointee, let ready = prefetchQueue.push(child.address, prefetching: child) {
-                    mark(ObjectRef(address: ready)!)
-                }
+                if let child = slot.pointee { mark(child) }
             }
             remaining -= 1
         }
-        return markStack.isEmpty && prefetchQueue.count == 0
+        return markStack.isEmpty
     }
 }

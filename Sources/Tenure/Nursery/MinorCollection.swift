@@ -8,6 +8,13 @@
 // a stack instead of a to-space, since the old space does not move). Every
 // survivor is promoted at once, as in PyPy: the nursery holds one age.
 //
+// The stack makes the copy depth-first, so a structure lands in the old space
+// in the order a depth-first walk reads it. That layout is worth more than
+// hiding the tracer's own cache misses: a prefetching queue that reordered
+// the copy made later marking and the program's own walks slower than it
+// made this loop faster (binary-trees depth 20: wall 7-9 s with the queue,
+// 6-7 s without; docs/architecture.md).
+//
 // Then: young weak references are updated or cleared, young objects with
 // destructors that were not copied get their destructor run, young large
 // objects that were not reached are freed, and the nursery is reset (see
@@ -98,30 +105,12 @@ extension HeapState {
         return copy
     }
 
-    /// Like `traceYoung`, but a slot into the nursery waits in the prefetch
-    /// queue while its target is fetched; the slot leaving the queue is traced.
-    @inline(__always)
-    mutating func traceYoungSoon(_ slot: UnsafeMutablePointer<ObjectRef?>) {
-        guard let object = slot.pointee else { return }
-        if isInNursery(object) {
-            if let ready = prefetchQueue.push(UInt(bitPattern: slot), prefetching: object) {
-                traceYoung(UnsafeMutablePointer(bitPattern: ready)!)
-            }
-        } else if large.young.count != 0 {
-            traceYoung(slot)
-        }
-    }
-
     /// Traces remembered objects, promoted copies and dirty cards until none is left.
     private mutating func traceOldObjectsPointingToYoung() {
         while true {
             while let object = oldObjectsToTrace.popObject() {
-                types[object.typeID].forEachReferenceSlot(of: object) { traceYoungSoon($0) }
+                types[object.typeID].forEachReferenceSlot(of: object) { traceYoung($0) }
                 object.header |= HeaderFlags.trackYoungPointers
-            }
-            if let slot = prefetchQueue.pop() {
-                traceYoung(UnsafeMutablePointer(bitPattern: slot)!)
-                continue
             }
             guard let array = arraysWithDirtyCards.popObject() else { break }
             traceDirtyCards(of: array)
@@ -135,7 +124,7 @@ extension HeapState {
         let items = array.items.assumingMemoryBound(to: ObjectRef?.self)
         for card in 0..<LargeObjectSpace.cardCount(items: count, cardSize: cardSize) where cards[card] != 0 {
             cards[card] = 0
-            for i in card * cardSize..<min(count, (card + 1) * cardSize) { traceYoungSoon(items + i) }
+            for i in card * cardSize..<min(count, (card + 1) * cardSize) { traceYoung(items + i) }
         }
         array.header &= ~HeaderFlags.cardsSet
     }
