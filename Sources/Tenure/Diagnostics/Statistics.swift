@@ -1,7 +1,8 @@
 // What a heap has done: sizes, peaks, collection counts and pause times.
 //
-// Kept up to date by the collector at the end of each collection (no cost on
-// the allocation fast path); read with `Heap.statistics`.
+// Counts and times are kept by the collector at the end of each collection;
+// sizes and their peaks are kept by the spaces as they map and allocate (no
+// cost on the allocation fast path). Read with `Heap.statistics`.
 
 /// One major collection's figures.
 public struct MajorCollectionRecord: Sendable, Equatable {
@@ -67,10 +68,10 @@ extension HeapState {
     /// Refreshes the size figures and peaks from the spaces.
     mutating func updateSizeStatistics() {
         statistics.arenaBytes = oldSpace.mappedBytes
-        statistics.arenaBytesPeak = max(statistics.arenaBytesPeak, statistics.arenaBytes)
+        statistics.arenaBytesPeak = oldSpace.mappedBytesPeak
         statistics.arenaBytesUsed = oldSpace.usedBytes
         statistics.largeObjectBytes = large.bytes
-        statistics.largeObjectBytesPeak = max(statistics.largeObjectBytesPeak, large.bytes)
+        statistics.largeObjectBytesPeak = large.bytesPeak
         statistics.arenasReleased = oldSpace.arenasReleased
     }
 }

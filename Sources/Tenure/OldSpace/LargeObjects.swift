@@ -25,8 +25,9 @@ struct LargeObjectSpace {
     var old = AddressStack()
     /// Large objects allocated since the last minor collection.
     var young = AddressStack()
-    /// Bytes of all large objects (prefix included), young and old.
+    /// Bytes of all large objects (prefix included), young and old, now and at most.
     private(set) var bytes = 0
+    private(set) var bytesPeak = 0
     /// Bytes freed by `free` since the last call to `trimIfWorthIt`, from malloc.
     private var mallocBytesFreed = 0
 
@@ -49,6 +50,7 @@ struct LargeObjectSpace {
         object.storeBytes(of: prefix, toByteOffset: -16, as: Int.self)
         object.storeBytes(of: total, toByteOffset: -8, as: Int.self)
         bytes += total
+        bytesPeak = max(bytesPeak, bytes)
         return ObjectRef(object)
     }
 

@@ -63,8 +63,9 @@ struct OldSpace {
     private var nextArena = 0
     /// Bytes of cells holding objects (the figure the pacing counts).
     private(set) var usedBytes = 0
-    /// Bytes of arenas mapped from the kernel.
+    /// Bytes of arenas mapped from the kernel, now and at most.
     var mappedBytes: Int { arenas.count * arenaSize }
+    private(set) var mappedBytesPeak = 0
     /// Arenas unmapped so far (statistics).
     private(set) var arenasReleased = 0
 
@@ -152,6 +153,7 @@ struct OldSpace {
         arena.initialize(to: Arena(base: base, freePages: nil, untouchedFrom: 0, freeCount: pagesPerArena))
         arenas.append(arena)
         arenaBases.insert(UInt(bitPattern: base))
+        mappedBytesPeak = max(mappedBytesPeak, mappedBytes)
         return arena
     }
 
