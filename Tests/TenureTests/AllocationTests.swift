@@ -275,6 +275,45 @@ import Testing
         #expect(heap.verify() == [])
     }
 
+    /// Where an object goes is decided by its size alone: in the nursery up to
+    /// `youngLargeObjectLimit` bytes, a young large object above, for any
+    /// limit (multiples of 8 or not) and any item size, whether the fast path
+    /// or the slow path (a destructor, a full nursery) allocates it.
+    @Test(arguments: [16, 20, 24, 100, 1000, 4100])
+    func youngLargeLimitIsExact(limit: Int) throws {
+        var c = Configs.small
+        c.nurserySize = 8 << 10
+        c.youngLargeObjectLimit = limit
+        c.minimumHeapSize = 64 << 20
+        c.debugLevel = 0
+        let heap = try Heap(configuration: c)
+        var arrayTypes: [ArrayType] = []
+        for itemSize in [1, 2, 4, 8] {
+            arrayTypes.append(try heap.registerArray(.array("Raw\(itemSize)", of: .raw(itemSize: itemSize))))
+            arrayTypes.append(try heap.registerArray(.array("Fin\(itemSize)", of: .raw(itemSize: itemSize), destructor: { _ in })))
+        }
+        arrayTypes.append(try heap.registerArray(.array("Refs", of: .references)))
+        for type in arrayTypes {
+            let maxCount = (limit + 24) >> Int(type.itemShift)
+            for count in 0...maxCount {
+                let a = try heap.allocateArray(type, count: count)
+                let size = type.instanceSize(count: count)
+                let inNursery = heap.fast.pointee.isInNursery(a)
+                #expect(inNursery == (size <= limit), "\(heap.typeName(a.typeID)!)[\(count)] of \(size) bytes with limit \(limit)")
+                #expect(a.count == count && heap.size(of: a) == size && heap.isYoung(a))
+            }
+        }
+        for size in stride(from: 16, through: limit + 24, by: 8) {
+            for destructor in [false, true] {
+                let t = try heap.register(.object("S\(size)", size: size, destructor: destructor ? { _ in } : nil))
+                let o = try heap.allocate(t)
+                #expect(heap.fast.pointee.isInNursery(o) == (size <= limit), "object of \(size) bytes with limit \(limit)")
+            }
+        }
+        heap.collectMinor()
+        #expect(heap.verify() == [])
+    }
+
     @Test func sizeOfReportsHeaderIncluded() throws {
         let heap = try Heap()
         let t = try heap.register(.object("T", size: 13))
