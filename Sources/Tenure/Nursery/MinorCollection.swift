@@ -89,7 +89,14 @@ extension HeapState {
     private func copyWords(from source: UnsafeMutableRawPointer, to destination: UnsafeMutableRawPointer, byteCount: Int) {
         let from = source.assumingMemoryBound(to: UInt64.self)
         let to = destination.assumingMemoryBound(to: UInt64.self)
-        for i in 0..<(byteCount >> 3) { to[i] = from[i] }
+        // Every object has at least two words; most small ones have two to four.
+        to[0] = from[0]
+        to[1] = from[1]
+        var i = 2
+        while i < byteCount >> 3 {
+            to[i] = from[i]
+            i &+= 1
+        }
     }
 
     @inline(never)
