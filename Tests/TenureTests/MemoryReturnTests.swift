@@ -56,11 +56,11 @@ import Testing
     /// A heap whose creation fails (the kernel refuses the shadow stack's
     /// reservation) leaves nothing behind.
     ///
-    /// Bug: `HeapState`'s `types` (a 64-record table) and `prefetchQueue` are
-    /// allocated by their property initializers before the nursery and shadow
-    /// stack are mapped; the `throw`s after a refused `mmap` (HeapState.swift,
-    /// in `init(configuration:)`) release neither: about 2.7 KB per failed heap.
-    @Test(.disabled("collector bug: a failed Heap.init leaks the type table and the prefetch queue (HeapState.init throws without releasing them)"))
+    /// Bug: `HeapState`'s `types` (a table of 64 records) is allocated by its
+    /// property initializer before the nursery and the shadow stack are
+    /// mapped; the `throw`s after a refused `mmap` (HeapState.swift, in
+    /// `init(configuration:)`) do not release it: about 2.5 KB per failed heap.
+    @Test(.disabled("collector bug: a failed Heap.init leaks the type table (HeapState.init throws without releasing it)"))
     func failedCreationLeaksNothing() async {
         await #expect(processExitsWith: .success) {
             var c = HeapConfiguration()
