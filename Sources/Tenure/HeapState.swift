@@ -9,7 +9,7 @@
 struct HeapState {
     let configuration: HeapConfiguration
     let fast: UnsafeMutablePointer<HeapFastState>
-    var types = TypeTable()
+    var types: TypeTable
     let weakReferenceType: UInt32
     /// When the heap was created (monotonic seconds), for time stamps.
     let createdAt = Clock.now()
@@ -65,6 +65,8 @@ struct HeapState {
             throw HeapError.outOfMemory(requested: shadowBytes)
         }
         shadowBase = shadow.bindMemory(to: ObjectRef?.self, capacity: c.shadowStackCapacity)
+        // Raw tables are allocated only once both mappings succeeded: a failed init leaves nothing behind.
+        types = TypeTable()
         oldSpace = OldSpace(pageSize: c.pageSize, arenaSize: c.arenaSize, smallObjectLimit: c.smallObjectLimit)
         pacing = Pacing(configuration: c)
         weakReferenceType = try! types.register(.weakReference).0
