@@ -70,9 +70,11 @@ public struct HeapConfiguration: Sendable, Equatable {
         return pages > 0 ? pages * VirtualMemory.pageSize : 1 << 30
     }
 
-    /// The minimum heap in force: the given one, or 8 x nursery, at least nursery x major factor.
+    /// The minimum heap in force: the given one (default 8 x nursery), raised to
+    /// at least nursery x major factor, as PyPy raises PYPY_GC_MIN. The floor
+    /// also keeps the threshold from being pinned at 0 by the growth cap.
     public var effectiveMinimumHeapSize: Int {
-        minimumHeapSize ?? max(8 * nurserySize, Int(Double(nurserySize) * majorCollectFactor))
+        max(minimumHeapSize ?? 8 * nurserySize, Int(Double(nurserySize) * majorCollectFactor))
     }
 
     /// The max delta in force: the given one or 1/8 of physical memory.
