@@ -356,15 +356,11 @@ import Testing
     /// A minimum heap size of 0 must not pin the threshold at 0: the minimum in
     /// force is at least nursery x majorCollectFactor (as
     /// `effectiveMinimumHeapSize` documents, and as PyPy raises PYPY_GC_MIN).
-    ///
-    /// Bug: `effectiveMinimumHeapSize` applies that floor only when
-    /// `minimumHeapSize` is nil; with 0 the initial threshold is 0, and
-    /// `Pacing.update` caps each new threshold at the previous one x
-    /// growthFactor = 0, so every minor collection that allocation runs is
-    /// followed by a major one, forever (a 1 MB live set with a 64 KiB
-    /// nursery: 135 major collections for 135 nursery fills).
-    @Test(.disabled("collector bug: minimumHeapSize 0 pins the major threshold at 0 (a major collection after every minor one); effectiveMinimumHeapSize ignores its documented floor"))
-    func zeroMinimumHeapSizeDoesNotPinTheThreshold() throws {
+    /// (Once broken: the floor applied only when `minimumHeapSize` was nil; with
+    /// 0 the threshold started at 0 and `Pacing.update` capped each new one at
+    /// the previous one x growthFactor = 0, so every nursery fill ran a major
+    /// collection, forever.)
+    @Test func zeroMinimumHeapSizeDoesNotPinTheThreshold() throws {
         var c = Configs.small
         c.minimumHeapSize = 0
         c.debugLevel = 0
