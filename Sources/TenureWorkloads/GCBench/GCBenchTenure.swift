@@ -10,7 +10,7 @@
 // into it takes the barrier's slow path and the parent is remembered. The
 // parent is held in a shadow-stack slot and read back after every
 // allocation, since an allocation may move it. Bottom-up construction holds
-// finished subtrees in slots as binary-trees does.
+// finished subtrees in slots, with binary-trees' `TenureBinaryTree`.
 //
 // If an allocation throws, slots pushed by the recursion are not popped: the
 // run is abandoned and the heap dropped with them.
@@ -20,11 +20,12 @@ import Tenure
 /// The Tenure heap's GCBench objects.
 struct TenureGCBenchTrees: GCBenchStore {
     static let nodeBytes = 40
-    static let leftOffset = ObjectLayout.fieldOffset(0)
-    static let rightOffset = ObjectLayout.fieldOffset(1)
+    static let leftOffset = TenureBinaryTree.leftOffset
+    static let rightOffset = TenureBinaryTree.rightOffset
 
     let heap: Heap
     let node: ObjectType
+    let trees: TenureBinaryTree
     let doubles: ArrayType
     /// Slots holding the long-lived tree and array for the whole run.
     let longLived: Root
@@ -34,6 +35,7 @@ struct TenureGCBenchTrees: GCBenchStore {
     init(heap: Heap) throws {
         self.heap = heap
         node = try heap.register(.object("Node", references: 2, words: 2))
+        trees = TenureBinaryTree(heap: heap, node: node)
         doubles = try heap.registerArray(.array("DoubleArray", of: .raw(itemSize: 8)))
         longLived = heap.pushRoot(nil)
         array = heap.pushRoot(nil)
@@ -54,28 +56,8 @@ struct TenureGCBenchTrees: GCBenchStore {
         heap.popRoots(1)
     }
 
-    /// Builds a complete tree of `depth` bottom-up; the result is not rooted.
-    func makeTree(_ depth: Int) throws(HeapError) -> ObjectRef {
-        if depth <= 0 {
-            return try heap.allocate(node)
-        }
-        heap.pushRoot(try makeTree(depth - 1))
-        let right = heap.pushRoot(try makeTree(depth - 1))
-        let parent = try heap.allocate(node)
-        heap.storeReference(right.slot[-1], into: parent, at: TenureGCBenchTrees.leftOffset)
-        heap.storeReference(right.slot[0], into: parent, at: TenureGCBenchTrees.rightOffset)
-        heap.popRoots(2)
-        return parent
-    }
-
-    /// Counts the nodes of the tree `root`.
-    static func check(_ root: ObjectRef) -> Int {
-        guard let left = root.loadReference(at: leftOffset) else { return 1 }
-        return 1 &+ check(left) &+ check(root.loadReference(at: rightOffset).unsafelyUnwrapped)
-    }
-
     func checkStretchTree(depth: Int) throws(HeapError) -> Int {
-        TenureGCBenchTrees.check(try makeTree(depth))
+        TenureBinaryTree.count(try trees.bottomUp(depth))
     }
 
     func buildLongLivedTree(depth: Int) throws(HeapError) {
@@ -99,14 +81,14 @@ struct TenureGCBenchTrees: GCBenchStore {
             tree.value = try heap.allocate(node)
             try populate(depth, tree)
         }
-        return tree.value.map(TenureGCBenchTrees.check) ?? 0
+        return tree.value.map(TenureBinaryTree.count) ?? 0
     }
 
     func buildBottomUp(depth: Int, count: Int) throws(HeapError) -> Int {
         var last = 0
         for i in 0..<count {
-            let tree = try makeTree(depth)
-            if i == count - 1 { last = TenureGCBenchTrees.check(tree) }
+            let tree = try trees.bottomUp(depth)
+            if i == count - 1 { last = TenureBinaryTree.count(tree) }
         }
         return last
     }
@@ -116,6 +98,6 @@ struct TenureGCBenchTrees: GCBenchStore {
     }
 
     func checkLongLivedTree() -> Int {
-        TenureGCBenchTrees.check(longLived.object)
+        TenureBinaryTree.count(longLived.object)
     }
 }
