@@ -108,7 +108,8 @@ extension ObjectRef {
 }
 
 /// Whether the tests run under AddressSanitizer (its allocator keeps freed
-/// memory in a quarantine, so the resident set cannot fall after a peak).
+/// memory in a quarantine, so the resident set grows with every free and
+/// cannot fall after a peak: tests that measure it skip themselves).
 enum Sanitizers {
     static let address: Bool = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__asan_init") != nil
 }
