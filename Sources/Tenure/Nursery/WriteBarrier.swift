@@ -22,8 +22,10 @@ extension Heap {
     }
 
     /// Stores `value` as item `index` of `array`, an array of references.
+    /// The index is checked in debug builds of the caller only: bounds are the runtime's to enforce.
     @inlinable @inline(__always)
     public func storeItem(_ value: ObjectRef?, into array: ObjectRef, at index: Int) {
+        assert(index >= 0 && index < array.count, "Tenure: storeItem index \(index) out of range 0..<\(array.count)")
         array.raw.storeBytes(of: value, toByteOffset: ObjectLayout.arrayItemsOffset + index &* 8, as: ObjectRef?.self)
         if _slowPath(array.header & HeaderFlags.trackYoungPointers != 0) {
             rememberItemSlowly(array, index: index)

@@ -79,11 +79,12 @@ extension Heap {
     /// Pops the last `count` slots.
     @inlinable @inline(__always)
     public func popRoots(_ count: Int = 1) {
-        let newTop = fast.pointee.shadowTop - count
-        if _slowPath(newTop < fast.pointee.shadowBase) {
+        let top = fast.pointee.shadowTop
+        // One unsigned compare refuses both a negative count and popping below the base.
+        if _slowPath(UInt(bitPattern: count) > UInt(top - fast.pointee.shadowBase)) {
             shadowStackUnderflow(count)
         }
-        fast.pointee.shadowTop = newTop
+        fast.pointee.shadowTop = top - count
     }
 
     /// The current top of the shadow stack.
@@ -93,7 +94,7 @@ extension Heap {
     /// Pops every slot pushed since `mark` was taken.
     @inlinable @inline(__always)
     public func popRoots(to mark: RootMark) {
-        if _slowPath(mark.top > fast.pointee.shadowTop) { shadowStackUnderflow(mark.top - fast.pointee.shadowTop) }
+        if _slowPath(mark.top > fast.pointee.shadowTop || mark.top < fast.pointee.shadowBase) { shadowStackBadMark(mark) }
         fast.pointee.shadowTop = mark.top
     }
 
@@ -125,7 +126,12 @@ extension Heap {
     }
 
     @usableFromInline @inline(never)
+    func shadowStackBadMark(_ mark: RootMark) -> Never {
+        fatalError("Tenure: popRoots(to:) with a mark at depth \(mark.top - fast.pointee.shadowBase) and \(rootDepth) slots pushed; accepted: a mark taken at this depth or below (popped past it already?)")
+    }
+
+    @usableFromInline @inline(never)
     func shadowStackUnderflow(_ count: Int) -> Never {
-        fatalError("Tenure: shadow stack underflow: popping \(count) slots with only \(rootDepth) pushed")
+        fatalError("Tenure: cannot pop \(count) shadow-stack slots with \(rootDepth) pushed; accepted: 0 to \(rootDepth)")
     }
 }

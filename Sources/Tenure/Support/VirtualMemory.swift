@@ -1,4 +1,4 @@
-// Typed wrappers over mmap, munmap and madvise.
+// Typed wrappers over mmap and munmap.
 //
 // Arenas, the nursery, the shadow stack and very large objects take their
 // memory straight from the kernel so that it can be given back: munmap on a
@@ -35,11 +35,6 @@ enum VirtualMemory {
 
     static func unmap(_ pointer: UnsafeMutableRawPointer, _ size: Int) {
         munmap(pointer, size)
-    }
-
-    /// Drops the pages' contents; they read back as zero and no longer count in the RSS.
-    static func discard(_ pointer: UnsafeMutableRawPointer, _ size: Int) {
-        _ = madvise(pointer, size, Int32(MADV_DONTNEED))
     }
 
     static func roundUp(_ size: Int, to alignment: Int) -> Int {
