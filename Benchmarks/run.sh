@@ -7,7 +7,7 @@
 #
 #   --suites   afterwards, also run the package-benchmark suites
 #              (swift package benchmark; several more minutes)
-#   report options: --depth N, --workload-reps N, --micro-reps N,
+#   report options: --depth N, --workload-reps N, --gcbench-reps N, --micro-reps N,
 #              --skip-workloads, --nursery BYTES (see Report/Options.swift)
 #
 # A run with report options other than the defaults still writes

@@ -281,7 +281,7 @@ struct ReportData {
             ## \(title)
 
             From TenureWorkloads; each run is a child process of the report (`--child`), \
-            \(options.workloadRepetitions) repetitions per variant. Peak RSS is the child process's VmHWM, \
+            \(w.runs.values.map(\.count).max() ?? 0) repetitions per variant. Peak RSS is the child process's VmHWM, \
             reset when the run starts (so it includes the process's own baseline, a few MiB). Collector figures are from the run with the median wall time. Tenure heap: \
             \(options.nurseryBytes.map { "**nursery \(mebibytes($0)) MiB** (not the default)" } ?? "default configuration"). "Output" says whether the run printed exactly the \
             lines (binary-trees) or checksum (GCBench) it must.

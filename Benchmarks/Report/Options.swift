@@ -1,6 +1,6 @@
 // The command line of tenure-bench-report.
 //
-//     tenure-bench-report [--depth N] [--workload-reps N] [--micro-reps N]
+//     tenure-bench-report [--depth N] [--workload-reps N] [--gcbench-reps N] [--micro-reps N]
 //                         [--skip-workloads] [--nursery BYTES] [--write PATH] [--command TEXT]
 //     tenure-bench-report --child binary-trees|gcbench tenure|arc|arena [--depth N] [--nursery BYTES]
 //
@@ -16,8 +16,11 @@ import Foundation
 struct Options {
     /// binary-trees depth (the goal is stated at 21).
     var depth = 21
-    /// Runs of each workload variant (the median is reported).
+    /// Runs of each binary-trees variant (the median is reported).
     var workloadRepetitions = 3
+    /// Runs of each GCBench variant: a run takes a fraction of a second, so
+    /// more of them keep its median steady on a shared machine.
+    var gcbenchRepetitions = 11
     /// Runs of each micro-benchmark loop (the median is reported).
     var microRepetitions = 9
     /// Skip binary-trees and GCBench (goals c and d).
@@ -32,7 +35,7 @@ struct Options {
     var child: (workload: String, variant: String)?
 
     static let usage = """
-        usage: tenure-bench-report [--depth N] [--workload-reps N] [--micro-reps N]
+        usage: tenure-bench-report [--depth N] [--workload-reps N] [--gcbench-reps N] [--micro-reps N]
                                    [--skip-workloads] [--nursery BYTES] [--write PATH] [--command TEXT]
         """
 
@@ -55,6 +58,7 @@ struct Options {
             switch argument {
             case "--depth": options.depth = number("--depth", 4...24)
             case "--workload-reps": options.workloadRepetitions = number("--workload-reps", 1...99)
+            case "--gcbench-reps": options.gcbenchRepetitions = number("--gcbench-reps", 1...99)
             case "--micro-reps": options.microRepetitions = number("--micro-reps", 1...999)
             case "--skip-workloads": options.skipWorkloads = true
             case "--nursery": options.nurseryBytes = number("--nursery", 64...(1 << 36))

@@ -35,9 +35,9 @@ if !options.skipWorkloads {
     log("(c) binary-trees depth \(options.depth), \(options.workloadRepetitions) repetitions")
     binaryTrees = measureWorkload("binary-trees", variants: ["arena", "tenure", "arc"], depth: options.depth,
                                   nurseryBytes: options.nurseryBytes, repetitions: options.workloadRepetitions, log: log)
-    log("(d) GCBench, \(options.workloadRepetitions) repetitions")
+    log("(d) GCBench, \(options.gcbenchRepetitions) repetitions")
     gcBench = measureWorkload("gcbench", variants: ["tenure", "arc"], depth: options.depth,
-                              nurseryBytes: options.nurseryBytes, repetitions: options.workloadRepetitions, log: log)
+                              nurseryBytes: options.nurseryBytes, repetitions: options.gcbenchRepetitions, log: log)
 }
 
 let report = ReportData(options: options, machine: machine, date: date, allocation: allocation, barrier: barrier,
