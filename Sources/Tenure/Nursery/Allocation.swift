@@ -78,6 +78,10 @@ extension HeapState {
             throw .invalidArgument("type id \(typeID) is not registered with this heap")
         }
         let info = types[typeID]
+        let isArray = info.kind == .referenceArray || info.kind == .rawArray
+        guard isArray == (count >= 0), isArray || Int(info.size) == size else {
+            throw .invalidArgument("type id \(typeID) of this heap is \(types.names[Int(typeID)]), which does not match the handle: type handles belong to the heap that registered them")
+        }
         let object: ObjectRef
         if size > configuration.youngLargeObjectLimit {
             object = try allocateYoungLarge(info: info, size: size, count: count)
