@@ -66,6 +66,8 @@ extension HeapState {
         for address in young where large.young.count > 0 && !isInNursery(ObjectRef(address: address)!) {
             largeBytes += LargeObjectSpace.blockSize(of: ObjectRef(address: address)!)
         }
+        let staleCounts = oldSpace.pagesWithMarkCounts()
+        if staleCounts > 0 { problem("\(staleCounts) old-space pages keep a marked-cell count between collections") }
         if smallBytes != oldSpace.usedBytes {
             problem("old space counts \(oldSpace.usedBytes) bytes in use but its objects add up to \(smallBytes)")
         }

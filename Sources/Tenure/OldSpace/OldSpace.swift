@@ -24,7 +24,9 @@ struct PageHeader {
     var bump: UnsafeMutableRawPointer
     var arena: UnsafeMutablePointer<Arena>
     /// Cell size in bytes; 0 while the page is free.
-    var cellSize: Int
+    var cellSize: Int32
+    /// Cells marked by the current major collection (0 between collections).
+    var markedCells: Int32
 }
 
 /// One arena's bookkeeping (kept outside the arena, in malloc'd memory).
@@ -141,7 +143,7 @@ struct OldSpace {
         arena.pointee.freeCount -= 1
         let page = memory.bindMemory(to: PageHeader.self, capacity: 1)
         page.initialize(to: PageHeader(next: nil, freeList: nil, bump: memory + OldSpace.pageHeaderSize,
-                                       arena: arena, cellSize: cellSize))
+                                       arena: arena, cellSize: Int32(cellSize), markedCells: 0))
         return page
     }
 
@@ -159,10 +161,18 @@ struct OldSpace {
 
     // MARK: Sweeping
 
+    /// Counts a marked cell in its page (for `sweep` to skip wholly dead pages).
+    @inline(__always)
+    func countMarked(_ object: ObjectRef) {
+        let page = UnsafeMutablePointer<PageHeader>(bitPattern: object.address & ~UInt(pageSize - 1)).unsafelyUnwrapped
+        page.pointee.markedCells &+= 1
+    }
+
     /// Sweeps every page: cells whose object is not marked are freed (after
     /// `dying` is called on them), marks are cleared. Empty pages go back to
     /// their arena; wholly empty arenas are unmapped.
-    mutating func sweep(isMarked: (UInt64) -> Bool, clearMark: (inout UInt64) -> Void, dying: (ObjectRef) -> Void) {
+    mutating func sweep(destructorsPossible: Bool, isMarked: (UInt64) -> Bool, clearMark: (inout UInt64) -> Void,
+                        dying: (ObjectRef) -> Void) {
         var used = 0
         for c in 1..<classCount {
             let sizeClass = classes + c
@@ -176,7 +186,11 @@ struct OldSpace {
             let cellSize = c * 8
             while let page = pages {
                 pages = page.pointee.next
-                let live = sweepPage(page, cellSize: cellSize, isMarked: isMarked, clearMark: clearMark, dying: dying)
+                // A page marking never reached is wholly dead: without destructors to
+                // run, it goes back to its arena without a look at its cells.
+                let live = !destructorsPossible && page.pointee.markedCells == 0
+                    ? 0 : sweepPage(page, cellSize: cellSize, isMarked: isMarked, clearMark: clearMark, dying: dying)
+                page.pointee.markedCells = 0
                 used += live * cellSize
                 if live == 0 {
                     releasePage(page)
@@ -274,12 +288,27 @@ struct OldSpace {
         }
     }
 
+    /// Pages in use whose marked-cell count is not 0 (between collections, there must be none).
+    func pagesWithMarkCounts() -> Int {
+        var found = 0
+        for c in 1..<classCount {
+            for list in [classes[c].current, classes[c].partial, classes[c].full] {
+                var page = list
+                while let p = page {
+                    if p.pointee.markedCells != 0 { found += 1 }
+                    page = p.pointee.next
+                }
+            }
+        }
+        return found
+    }
+
     /// Whether `address` is the start of an object in a page in use.
     func containsObject(at address: UInt) -> Bool {
         guard isInArena(address) else { return false }
         let pageStart = address & ~UInt(pageSize - 1)
         guard let page = UnsafeMutablePointer<PageHeader>(bitPattern: pageStart) else { return false }
-        let cellSize = page.pointee.cellSize
+        let cellSize = Int(page.pointee.cellSize)
         let first = pageStart + UInt(OldSpace.pageHeaderSize)
         guard cellSize > 0, address >= first, address < UInt(bitPattern: page.pointee.bump),
               (address - first) % UInt(cellSize) == 0 else { return false }
