@@ -57,6 +57,9 @@ struct ModelSetup: Sendable, CustomTestStringConvertible {
     let bigArrayChance: Double
     /// Grow the live set until the heap refuses, then shrink it for a while (for a maximum heap size).
     var grows = false
+    /// Register the types that have destructors with them. Without any, the
+    /// sweep takes its other road: pages marking never reached are released unread.
+    var destructors = true
 
     var testDescription: String { name }
 
@@ -73,6 +76,8 @@ struct ModelSetup: Sendable, CustomTestStringConvertible {
         return c
     }(), steps: 1000, liveTarget: 600, bigArrayChance: 0.04, grows: true)
     static let defaults = ModelSetup(name: "default", configuration: HeapConfiguration(), steps: 800, liveTarget: 400, bigArrayChance: 0.01)
+    static let noDestructors = ModelSetup(name: "stress, no destructors", configuration: .stress, steps: 1500,
+                                          liveTarget: 150, bigArrayChance: 0.05, destructors: false)
 
     func withSteps() -> Int { Environment.integer("TENURE_MODEL_STEPS") ?? steps }
 }
@@ -97,6 +102,12 @@ struct ModelSetup: Sendable, CustomTestStringConvertible {
     @Test(arguments: Environment.seeds(8, salt: 5))
     func limited(seed: UInt64) throws {
         try ModelRun(setup: .limited, seed: seed).run()
+    }
+
+    /// No type with a destructor: the sweep releases pages marking never reached without reading them.
+    @Test(arguments: Environment.seeds(12, salt: 6))
+    func withoutDestructors(seed: UInt64) throws {
+        try ModelRun(setup: .noDestructors, seed: seed).run()
     }
 
     /// A minor collection at nearly every allocation (a 64-byte nursery).
@@ -204,7 +215,8 @@ final class ModelRun {
         let log = self.log
         let heap = self.heap
         var types: [FixedType] = []
-        func add(_ name: String, references k: Int, destructor: Bool = false) throws {
+        func add(_ name: String, references k: Int, destructor wanted: Bool = false) throws {
+            let destructor = wanted && setup.destructors
             let idOffset = ObjectLayout.fieldOffset(k)
             let layout = TypeLayout.object(
                 name, references: k, words: 2,
@@ -230,9 +242,9 @@ final class ModelRun {
         referenceArray = try heap.registerArray(.array("Refs", of: .references))
         byteArray = try heap.registerArray(.array("Bytes", of: .raw(itemSize: 1)))
         // Word arrays have a destructor: item 0 holds the id in its high half.
-        wordArray = try heap.registerArray(.array("Words", of: .raw(itemSize: 8), destructor: { array in
+        wordArray = try heap.registerArray(.array("Words", of: .raw(itemSize: 8), destructor: setup.destructors ? { array in
             if array.count > 0 { log.record(array.items.load(as: UInt64.self) >> 32) }
-        }))
+        } : nil))
         baseMark = heap.rootMark
         let weak = self.weak
         weakScanner = heap.addRootScanner { visit in
@@ -517,7 +529,7 @@ final class ModelRun {
             let a = try heap.allocateArray(wordArray, count: n)
             let words = a.items.assumingMemoryBound(to: UInt64.self)
             for i in 0..<n { words[i] = ModelRun.word(id, i) }
-            if n > 0 { destructible.insert(id) }
+            if n > 0 && setup.destructors { destructible.insert(id) }
             return (a, ModelObject(kind: .words, references: [], count: n))
         }
     }
