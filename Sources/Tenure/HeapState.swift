@@ -53,15 +53,15 @@ struct HeapState {
     init(configuration c: HeapConfiguration) throws(HeapError) {
         configuration = c
         nurserySize = VirtualMemory.roundUp(c.nurserySize, to: 8)
-        guard let nursery = VirtualMemory.map(VirtualMemory.roundUp(nurserySize, to: VirtualMemory.pageSize)) else {
+        guard let nursery = VirtualMemory.map(HeapState.mappedBytes(nurserySize)) else {
             throw HeapError.outOfMemory(requested: nurserySize)
         }
         nurseryStart = nursery
         nurseryZeroedEnd = nursery + nurserySize
         nurseryDirtyEnd = nursery
-        let shadowBytes = VirtualMemory.roundUp(c.shadowStackCapacity * 8, to: VirtualMemory.pageSize)
+        let shadowBytes = HeapState.mappedBytes(c.shadowStackCapacity * 8)
         guard let shadow = VirtualMemory.map(shadowBytes) else {
-            VirtualMemory.unmap(nursery, VirtualMemory.roundUp(nurserySize, to: VirtualMemory.pageSize))
+            VirtualMemory.unmap(nursery, HeapState.mappedBytes(nurserySize))
             throw HeapError.outOfMemory(requested: shadowBytes)
         }
         shadowBase = shadow.bindMemory(to: ObjectRef?.self, capacity: c.shadowStackCapacity)
@@ -76,6 +76,9 @@ struct HeapState {
             shadowStack: shadowBase, shadowCapacity: c.shadowStackCapacity, typeTable: types.records))
         statistics.nurseryBytes = nurserySize
     }
+
+    /// What mapping `bytes` takes from the kernel: whole OS pages.
+    static func mappedBytes(_ bytes: Int) -> Int { VirtualMemory.roundUp(bytes, to: VirtualMemory.pageSize) }
 
     /// Bytes in the old generation, as the pacing counts them.
     var oldBytes: Int { oldSpace.usedBytes + large.bytes }
@@ -118,9 +121,8 @@ struct HeapState {
         oldWeakReferences.release()
         markStack.release()
         globalRoots.release()
-        VirtualMemory.unmap(nurseryStart, VirtualMemory.roundUp(nurserySize, to: VirtualMemory.pageSize))
-        VirtualMemory.unmap(UnsafeMutableRawPointer(shadowBase),
-                            VirtualMemory.roundUp(configuration.shadowStackCapacity * 8, to: VirtualMemory.pageSize))
+        VirtualMemory.unmap(nurseryStart, HeapState.mappedBytes(nurserySize))
+        VirtualMemory.unmap(UnsafeMutableRawPointer(shadowBase), HeapState.mappedBytes(configuration.shadowStackCapacity * 8))
         fast.deinitialize(count: 1)
         fast.deallocate()
         types.release()

@@ -108,8 +108,7 @@ extension HeapState {
         if pacing.isReached(used: oldBytes, extra: size) {
             try collectForAllocation(extra: size, requested: size)
         }
-        let cards = info.kind == .referenceArray
-            ? LargeObjectSpace.cardCount(items: count, cardSize: configuration.cardSize) : 0
+        let cards = LargeObjectSpace.cardCount(for: info, items: count, cardSize: configuration.cardSize)
         guard let object = large.allocate(size: size, cards: cards) else {
             throw .outOfMemory(requested: size)
         }

@@ -101,8 +101,7 @@ extension HeapState {
 
     @inline(never)
     private mutating func promoteToLargeSpace(_ object: ObjectRef, info: TypeInfo, size: Int) -> ObjectRef {
-        let cards = info.kind == .referenceArray
-            ? LargeObjectSpace.cardCount(items: object.count, cardSize: configuration.cardSize) : 0
+        let cards = LargeObjectSpace.cardCount(for: info, items: object.count, cardSize: configuration.cardSize)
         guard let copy = large.allocate(size: size, cards: cards) else {
             fatalError("Tenure: out of memory promoting a \(size)-byte object during a minor collection")
         }

@@ -35,6 +35,11 @@ struct LargeObjectSpace {
     @inline(__always)
     static func cardCount(items count: Int, cardSize: Int) -> Int { (count + cardSize - 1) / cardSize }
 
+    /// Card bytes a new large object of this type needs: one per card for arrays of references, none otherwise.
+    static func cardCount(for info: TypeInfo, items count: Int, cardSize: Int) -> Int {
+        info.kind == .referenceArray ? cardCount(items: count, cardSize: cardSize) : 0
+    }
+
     /// A zeroed large object of `size` bytes (header included) with `cards` card bytes in front.
     mutating func allocate(size: Int, cards: Int) -> ObjectRef? {
         let prefix = ((cards + 7) & ~7) + 16

@@ -272,16 +272,23 @@ struct OldSpace {
 
     /// Calls `body` with every object (non-free cell) in the old space.
     func forEachObject(_ body: (ObjectRef) -> Void) {
+        forEachPage { page in
+            let cellSize = Int(page.pointee.cellSize)
+            var cell = UnsafeMutableRawPointer(page) + OldSpace.pageHeaderSize
+            while cell < page.pointee.bump {
+                if cell.load(as: UInt64.self) != 0 { body(ObjectRef(cell)) }
+                cell += cellSize
+            }
+        }
+    }
+
+    /// Calls `body` with every page in use (current, partial and full, of every size class).
+    private func forEachPage(_ body: (UnsafeMutablePointer<PageHeader>) -> Void) {
         for c in 1..<classCount {
-            let cellSize = c * 8
             for list in [classes[c].current, classes[c].partial, classes[c].full] {
                 var page = list
                 while let p = page {
-                    var cell = UnsafeMutableRawPointer(p) + OldSpace.pageHeaderSize
-                    while cell < p.pointee.bump {
-                        if cell.load(as: UInt64.self) != 0 { body(ObjectRef(cell)) }
-                        cell += cellSize
-                    }
+                    body(p)
                     page = p.pointee.next
                 }
             }
@@ -291,15 +298,7 @@ struct OldSpace {
     /// Pages in use whose marked-cell count is not 0 (between collections, there must be none).
     func pagesWithMarkCounts() -> Int {
         var found = 0
-        for c in 1..<classCount {
-            for list in [classes[c].current, classes[c].partial, classes[c].full] {
-                var page = list
-                while let p = page {
-                    if p.pointee.markedCells != 0 { found += 1 }
-                    page = p.pointee.next
-                }
-            }
-        }
+        forEachPage { if $0.pointee.markedCells != 0 { found += 1 } }
         return found
     }
 
