@@ -14,14 +14,18 @@ public final class Heap {
     /// The hot state the inlined fast paths use.
     @usableFromInline let fast: UnsafeMutablePointer<HeapFastState>
     let state: UnsafeMutablePointer<HeapState>
-    /// The configuration the heap was created with.
+    /// The configuration the heap was created with, every default filled in.
     public let configuration: HeapConfiguration
 
-    /// Creates a heap. Throws `ConfigurationError` (wrapped in `HeapError.invalidArgument`)
-    /// for a configuration that does not validate, or `HeapError.outOfMemory`.
-    public init(configuration: HeapConfiguration = HeapConfiguration()) throws(HeapError) {
+    /// Creates a heap. Settings `configuration` leaves unset are derived from this
+    /// machine (no environment is read: pass `configuration.resolved(environment:)`'s
+    /// result for that). Throws `ConfigurationError` (wrapped in
+    /// `HeapError.invalidArgument`) for a configuration that does not validate,
+    /// or `HeapError.outOfMemory`.
+    public init(configuration requested: HeapConfiguration = HeapConfiguration()) throws(HeapError) {
+        let configuration: HeapConfiguration
         do {
-            try configuration.validate()
+            configuration = try requested.resolved().configuration
         } catch {
             throw .invalidArgument(error.description)
         }

@@ -67,7 +67,8 @@ struct HeapState {
         shadowBase = shadow.bindMemory(to: ObjectRef?.self, capacity: c.shadowStackCapacity)
         // Raw tables are allocated only once both mappings succeeded: a failed init leaves nothing behind.
         types = TypeTable()
-        oldSpace = OldSpace(pageSize: c.pageSize, arenaSize: c.arenaSize, smallObjectLimit: c.smallObjectLimit)
+        oldSpace = OldSpace(pageSize: c.pageSize, arenaSize: c.arenaSize, smallObjectLimit: c.smallObjectLimit,
+                            numaLocalArenas: c.numaLocalArenas)
         pacing = Pacing(configuration: c)
         weakReferenceType = try! types.register(.weakReference).0
         fast = .allocate(capacity: 1)

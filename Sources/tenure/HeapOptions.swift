@@ -1,71 +1,79 @@
 // Heap settings a workload run can be given on the command line.
 //
-// Only the Tenure variants use them. Sizes take an optional K, M or G suffix
-// (powers of 1024). Settings not given keep `HeapConfiguration`'s defaults;
-// the whole configuration is validated by the heap, whose error names the
-// setting and what it accepts.
+// Only the Tenure variants use them. The command line plays the embedding
+// runtime's code: an option given here wins over the TENURE_* environment
+// variable of the same knob, and knobs given neither way come from the
+// environment or the machine (`HeapConfiguration.resolved`). Values use the
+// same syntax as the environment (64M, 1.5GiB, 1.82), and a bad value or a
+// bad environment variable ends the run with a message naming it and what
+// is accepted (exit status 2).
 import ArgumentParser
 import Tenure
-
-/// A byte count typed as 4194304, 4096K, 64M or 1G.
-struct ByteCount: ExpressibleByArgument {
-    let bytes: Int
-
-    init?(argument: String) {
-        let units: [Character: Int] = ["k": 1 << 10, "m": 1 << 20, "g": 1 << 30]
-        var digits = Substring(argument)
-        var scale = 1
-        if let last = digits.last, let unit = units[Character(last.lowercased())] {
-            scale = unit
-            digits = digits.dropLast()
-        }
-        guard let value = Int(digits), value >= 0, value <= Int.max / scale else { return nil }
-        bytes = value * scale
-    }
-
-    static var defaultCompletionKind: CompletionKind { .default }
-}
 
 /// `--nursery-size` and the other heap settings of `tenure run`.
 struct HeapOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "Nursery size of the Tenure heap, e.g. 4M or 64M (default: the heap's own).", valueName: "bytes"))
-    var nurserySize: ByteCount?
+        "Nursery size of the Tenure heap, e.g. 4M or 64MiB (default: TENURE_GC_NURSERY, else derived).",
+        valueName: "bytes"))
+    var nurserySize: String?
 
     @Option(name: .long, help: ArgumentHelp(
         "No major collection before the old generation holds this much, e.g. 256M (default: 8 x nursery).",
         valueName: "bytes"))
-    var minimumHeapSize: ByteCount?
+    var minimumHeapSize: String?
 
     @Option(name: .long, help: ArgumentHelp(
         "The next major collection starts at this factor times the bytes that survived the last (default 1.82).",
         valueName: "factor"))
-    var majorCollectFactor: Double?
+    var majorCollectFactor: String?
 
     @Option(name: .long, help: ArgumentHelp(
         "Verification level of the Tenure heap: 0 none, 1 around major collections, 2 also around minor ones.",
         valueName: "level"))
     var debugLevel: Int?
 
-    /// The configuration these options describe.
-    var configuration: HeapConfiguration {
+    /// The settings the options assign, as code would.
+    func requestedConfiguration() throws(ValidationError) -> HeapConfiguration {
         var configuration = HeapConfiguration()
-        if let nurserySize {
-            configuration.nurserySize = nurserySize.bytes
-            // Keep the young large-object limit within the nursery when it shrinks.
-            configuration.youngLargeObjectLimit = min(configuration.youngLargeObjectLimit, nurserySize.bytes)
+        func parse<T>(_ option: String, _ text: String, accepted: String,
+                      _ parser: (String) throws(SettingSyntaxError) -> T) throws(ValidationError) -> T {
+            do {
+                return try parser(text)
+            } catch {
+                throw ValidationError(ConfigurationError(setting: option, value: text, accepted: accepted, reason: error.reason).description)
+            }
         }
-        if let minimumHeapSize { configuration.minimumHeapSize = minimumHeapSize.bytes }
-        if let majorCollectFactor { configuration.majorCollectFactor = majorCollectFactor }
+        if let nurserySize {
+            configuration.nurserySize = try parse("--nursery-size", nurserySize, accepted: SettingSyntax.sizeForm, SettingSyntax.parseSize)
+        }
+        if let minimumHeapSize {
+            configuration.minimumHeapSize = try parse("--minimum-heap-size", minimumHeapSize, accepted: SettingSyntax.sizeForm,
+                                                      SettingSyntax.parseSize)
+        }
+        if let majorCollectFactor {
+            configuration.majorCollectFactor = try parse("--major-collect-factor", majorCollectFactor,
+                                                         accepted: SettingSyntax.factorForm, SettingSyntax.parseFactor)
+        }
         if let debugLevel { configuration.debugLevel = debugLevel }
         return configuration
     }
 
-    func validate() throws {
+    /// The configuration in force: the options, then the environment, then the machine.
+    func resolved() throws(ValidationError) -> ResolvedConfiguration {
+        let requested = try requestedConfiguration()
         do {
-            try configuration.validate()
+            return try requested.resolved(environment: HeapConfiguration.processEnvironment)
         } catch {
             throw ValidationError(error.description)
         }
+    }
+
+    /// The configuration a heap is created with.
+    var configuration: HeapConfiguration {
+        get throws { try resolved().configuration }
+    }
+
+    func validate() throws {
+        _ = try resolved()
     }
 }

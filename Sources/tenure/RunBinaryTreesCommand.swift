@@ -40,7 +40,7 @@ struct RunBinaryTreesCommand: ParsableCommand {
 
     func run() throws {
         let printer = ResultPrinter(json: report.json)
-        let result = try BinaryTrees.run(variant.variant, depth: depth, configuration: heap.configuration, output: printer.workloadLine)
+        let result = try BinaryTrees.run(variant.variant, depth: depth, configuration: try heap.configuration, output: printer.workloadLine)
         printer.finish(result)
     }
 }

@@ -30,7 +30,7 @@ struct RunGCBenchCommand: ParsableCommand {
 
     func run() throws {
         let printer = ResultPrinter(json: report.json)
-        let result = try GCBench.run(variant.variant, size: .standard, configuration: heap.configuration, output: printer.workloadLine)
+        let result = try GCBench.run(variant.variant, size: .standard, configuration: try heap.configuration, output: printer.workloadLine)
         printer.finish(result)
     }
 }

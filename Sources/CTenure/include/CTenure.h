@@ -5,6 +5,8 @@
 #include <stdint.h>
 #if defined(__linux__)
 #include <malloc.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #endif
 
 /// Gives free malloc memory back to the kernel (glibc's malloc_trim; a no-op elsewhere).
@@ -23,6 +25,15 @@ static inline uint64_t tenure_rdtsc(void) {
 #else
     return 0;
 #endif
+}
+
+/// The CPU the calling thread runs on, or -1 when unknown (getcpu(2) without _GNU_SOURCE).
+static inline int tenure_current_cpu(void) {
+#if defined(__linux__) && defined(SYS_getcpu)
+    unsigned cpu = 0;
+    if (syscall(SYS_getcpu, &cpu, (void *)0, (void *)0) == 0) return (int)cpu;
+#endif
+    return -1;
 }
 
 #endif

@@ -2,10 +2,15 @@
 //
 // Every knob of the collector is a field here, settable from code. The
 // defaults follow PyPy's arithmetic where it is known to work (major collect
-// factor 1.82, growth 1.4, max delta 1/8 of physical memory) and are sized
-// from the machine where they must be. Layout parameters (page, arena,
-// small-object limit) are exposed so that tests can shrink them to a few
-// objects and make every boundary case happen often.
+// factor 1.82, growth 1.4, max delta 1/8 of available memory) and are sized
+// from the machine where they must be: a field that code did not set is
+// filled by `resolved(environment:prefix:machine:)` (ConfigurationResolution.swift)
+// from the environment or from the machine, and `Heap.init` resolves
+// against this machine without an environment. Each settable field records
+// that code set it, so that "set in code" and "left to the default" can be
+// told apart even when the value is nil (an explicit "no max heap").
+// Layout parameters (page, arena, small-object limit) are exposed so that
+// tests can shrink them to a few objects and make every boundary case happen.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,21 +20,32 @@ import Darwin
 /// How a heap is sized and paced. All sizes are in bytes.
 public struct HeapConfiguration: Sendable, Equatable {
     /// Bytes of the nursery (young generation). A minor collection runs when it is full.
-    public var nurserySize: Int = 4 << 20
+    /// Default: `HeapConfiguration.defaultNurserySize(for:)`.
+    public var nurserySize: Int = HeapConfiguration.fallbackNurserySize { didSet { explicit.insert(.nurserySize) } }
     /// The next major collection starts when the old space reaches this factor
     /// times the bytes that survived the last one (PyPy's major_collect). Must be > 1.
-    public var majorCollectFactor: Double = 1.82
+    public var majorCollectFactor: Double = 1.82 { didSet { explicit.insert(.majorCollectFactor) } }
     /// The threshold grows at most by this factor per major cycle. Must be > 1.
-    public var growthFactor: Double = 1.4
+    public var growthFactor: Double = 1.4 { didSet { explicit.insert(.growthFactor) } }
     /// No major collection before the old space holds this many bytes; nil: 8 x nursery.
-    public var minimumHeapSize: Int? = nil
+    public var minimumHeapSize: Int? = nil { didSet { explicit.insert(.minimumHeapSize) } }
     /// Allocation fails with `HeapError.heapLimitExceeded` past this many old-space
-    /// bytes; nil: no limit.
-    public var maximumHeapSize: Int? = nil
-    /// Cap on (threshold - surviving bytes); nil: 1/8 of physical memory.
-    public var maximumDelta: Int? = nil
+    /// bytes; nil: no limit. Left unset, it is derived from a container's memory limit.
+    public var maximumHeapSize: Int? = nil { didSet { explicit.insert(.maximumHeapSize) } }
+    /// Cap on (threshold - surviving bytes); nil: 1/8 of available memory.
+    public var maximumDelta: Int? = nil { didSet { explicit.insert(.maximumDelta) } }
     /// 0: no checks; 1: verify the heap around major collections; 2: also around minor ones.
-    public var debugLevel: Int = 0
+    public var debugLevel: Int = 0 { didSet { explicit.insert(.debugLevel) } }
+    /// Place old-space arenas on the local NUMA node. Left unset: on when libnuma
+    /// reports several nodes.
+    public var numaLocalArenas: Bool = false { didSet { explicit.insert(.numaLocalArenas) } }
+    /// A JIT's compiled loops not entered for this many generations are freed; 0: never.
+    public var jitLoopLongevity: Int = 1000 { didSet { explicit.insert(.jitLoopLongevity) } }
+    /// Which events are logged and where ("gc-minor,gc-collect:/tmp/gc.log"); nil: none.
+    public var log: LogSpecification? = nil { didSet { explicit.insert(.log) } }
+
+    /// The settings code assigned (and, after resolution, all of them).
+    var explicit: ExplicitSettings = []
 
     /// Bytes of an old-space page (one size class per page). A power of two.
     public var pageSize: Int = 8 << 10
@@ -38,7 +54,8 @@ public struct HeapConfiguration: Sendable, Equatable {
     /// Objects up to this many bytes live in size-class pages; bigger ones are large objects.
     public var smallObjectLimit: Int = 256
     /// Objects above this many bytes are allocated outside the nursery even when young.
-    public var youngLargeObjectLimit: Int = 128 << 10
+    /// Left unset, it is 128 KiB or the nursery size if that is smaller.
+    public var youngLargeObjectLimit: Int = 128 << 10 { didSet { explicit.insert(.youngLargeObjectLimit) } }
     /// Items per card of a large reference array (a minor collection scans only dirty cards).
     public var cardSize: Int = 128
     /// Slots of the shadow stack (reserved address space; only touched slots use memory).
@@ -63,13 +80,6 @@ public struct HeapConfiguration: Sendable, Equatable {
         return c
     }
 
-    /// Physical memory of this machine in bytes (sysconf); the full machine and
-    /// container sizing lives with the configuration from the environment.
-    public static var physicalMemory: Int {
-        let pages = sysconf(Int32(_SC_PHYS_PAGES))
-        return pages > 0 ? pages * VirtualMemory.pageSize : 1 << 30
-    }
-
     /// The minimum heap in force: the given one (default 8 x nursery), raised to
     /// at least nursery x major factor, as PyPy raises PYPY_GC_MIN. The floor
     /// also keeps the threshold from being pinned at 0 by the growth cap.
@@ -77,8 +87,8 @@ public struct HeapConfiguration: Sendable, Equatable {
         max(minimumHeapSize ?? 8 * nurserySize, Int(Double(nurserySize) * majorCollectFactor))
     }
 
-    /// The max delta in force: the given one or 1/8 of physical memory.
-    public var effectiveMaximumDelta: Int { maximumDelta ?? HeapConfiguration.physicalMemory / 8 }
+    /// The max delta in force: the given one or 1/8 of this machine's available memory.
+    public var effectiveMaximumDelta: Int { maximumDelta ?? MachineFacts.current.availableMemory / 8 }
 
     /// Checks every field; the error names the field, the value and what is accepted.
     public func validate() throws(ConfigurationError) {
@@ -86,16 +96,19 @@ public struct HeapConfiguration: Sendable, Equatable {
             ConfigurationError(setting: field, value: "\(value)", accepted: accepted)
         }
         if nurserySize < 64 || nurserySize > 1 << 40 { throw fail("nurserySize", nurserySize, "64 bytes to 1 TiB") }
-        if !(majorCollectFactor > 1.0) || !majorCollectFactor.isFinite {
-            throw fail("majorCollectFactor", majorCollectFactor, "a finite number greater than 1.0")
+        if !(majorCollectFactor > 1.0 && majorCollectFactor <= 100) {
+            throw fail("majorCollectFactor", majorCollectFactor, "a number greater than 1.0 and at most 100")
         }
-        if !(growthFactor > 1.0) || !growthFactor.isFinite {
-            throw fail("growthFactor", growthFactor, "a finite number greater than 1.0")
+        if !(growthFactor > 1.0 && growthFactor <= 100) {
+            throw fail("growthFactor", growthFactor, "a number greater than 1.0 and at most 100")
         }
         if let m = minimumHeapSize, m < 0 { throw fail("minimumHeapSize", m, "0 or more bytes") }
         if let m = maximumHeapSize, m <= 0 { throw fail("maximumHeapSize", m, "more than 0 bytes, or nil for no limit") }
         if let d = maximumDelta, d <= 0 { throw fail("maximumDelta", d, "more than 0 bytes") }
         if !(0...2).contains(debugLevel) { throw fail("debugLevel", debugLevel, "0, 1 or 2") }
+        if !(0...(1 << 40)).contains(jitLoopLongevity) {
+            throw fail("jitLoopLongevity", jitLoopLongevity, "0 (never free loops) to 2^40 generations")
+        }
         if pageSize < 256 || pageSize & (pageSize - 1) != 0 {
             throw fail("pageSize", pageSize, "a power of two of at least 256 bytes")
         }
@@ -115,6 +128,23 @@ public struct HeapConfiguration: Sendable, Equatable {
     }
 }
 
+/// The settings code assigned, so that resolution fills only the others.
+struct ExplicitSettings: OptionSet, Sendable, Hashable {
+    let rawValue: Int
+    static let nurserySize = ExplicitSettings(rawValue: 1 << 0)
+    static let majorCollectFactor = ExplicitSettings(rawValue: 1 << 1)
+    static let growthFactor = ExplicitSettings(rawValue: 1 << 2)
+    static let minimumHeapSize = ExplicitSettings(rawValue: 1 << 3)
+    static let maximumHeapSize = ExplicitSettings(rawValue: 1 << 4)
+    static let maximumDelta = ExplicitSettings(rawValue: 1 << 5)
+    static let debugLevel = ExplicitSettings(rawValue: 1 << 6)
+    static let numaLocalArenas = ExplicitSettings(rawValue: 1 << 7)
+    static let jitLoopLongevity = ExplicitSettings(rawValue: 1 << 8)
+    static let log = ExplicitSettings(rawValue: 1 << 9)
+    static let youngLargeObjectLimit = ExplicitSettings(rawValue: 1 << 10)
+    static let all = ExplicitSettings(rawValue: (1 << 11) - 1)
+}
+
 /// A configuration value that is not accepted.
 public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
     /// The setting (a field name or an environment variable).
@@ -123,6 +153,18 @@ public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
     public let value: String
     /// What the setting accepts.
     public let accepted: String
+    /// What is wrong with the value, when more can be said than "not accepted".
+    public let reason: String?
 
-    public var description: String { "invalid \(setting)=\(value): accepted: \(accepted)" }
+    /// An error for `setting`, given `value`, which accepts `accepted`.
+    public init(setting: String, value: String, accepted: String, reason: String? = nil) {
+        self.setting = setting
+        self.value = value
+        self.accepted = accepted
+        self.reason = reason
+    }
+
+    public var description: String {
+        "invalid \(setting)=\(value)" + (reason.map { ": \($0)" } ?? "") + "; accepted: \(accepted)"
+    }
 }

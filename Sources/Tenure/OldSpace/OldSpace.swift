@@ -68,10 +68,13 @@ struct OldSpace {
     /// Bytes of arenas mapped from the kernel, now and at most.
     var mappedBytes: Int { arenas.count * arenaSize }
     private(set) var mappedBytesPeak = 0
+    /// Whether new arenas are asked to live on the local NUMA node.
+    let numaLocalArenas: Bool
     /// Arenas unmapped so far (statistics).
     private(set) var arenasReleased = 0
 
-    init(pageSize: Int, arenaSize: Int, smallObjectLimit: Int) {
+    init(pageSize: Int, arenaSize: Int, smallObjectLimit: Int, numaLocalArenas: Bool = false) {
+        self.numaLocalArenas = numaLocalArenas
         self.pageSize = pageSize
         self.arenaSize = arenaSize
         self.pagesPerArena = arenaSize / pageSize
@@ -151,6 +154,7 @@ struct OldSpace {
         guard let base = VirtualMemory.mapAligned(arenaSize, alignment: arenaSize) else {
             fatalError("Tenure: the kernel refused to map a \(arenaSize)-byte arena (old space holds \(mappedBytes) bytes)")
         }
+        if numaLocalArenas { NUMAPlacement.preferLocalNode(base, arenaSize) }
         let arena = UnsafeMutablePointer<Arena>.allocate(capacity: 1)
         arena.initialize(to: Arena(base: base, freePages: nil, untouchedFrom: 0, freeCount: pagesPerArena))
         arenas.append(arena)

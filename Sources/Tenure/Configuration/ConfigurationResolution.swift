@@ -1,0 +1,237 @@
+// Combining code, environment, and machine into one configuration.
+//
+// The order, from strongest to weakest (docs/tuning.md):
+//   1. what the embedding runtime's code assigned on `HeapConfiguration`;
+//   2. the environment: PREFIX + GC_NURSERY, GC_MAJOR_COLLECT, ... ;
+//   3. a default derived from the machine (RAM, cgroup limit, caches, NUMA)
+//      or from another setting (GC_MIN from the nursery);
+//   4. Tenure's built-in constant.
+// Code wins over the environment because a runtime that pins a knob has a
+// reason (a test harness, a sandbox); a runtime that wants its users to tune
+// a knob leaves it unset. Every environment value is parsed even when code
+// overrides it, so a bad value is an error whether or not it would be used,
+// and `tenure info` shows the override. Unknown PREFIX + GC_* or JIT_* names
+// are refused too: a misspelt knob would otherwise be silently ignored.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One environment-settable knob: how to read it, how to default it, how to show it.
+struct SettingDefinition: Sendable {
+    /// The variable's name without the prefix.
+    let variable: String
+    /// The field `HeapConfiguration.validate()` names for it.
+    let field: String
+    /// Its flag in `HeapConfiguration.explicit`.
+    let flag: ExplicitSettings
+    /// The accepted syntax, for errors.
+    let accepted: String
+    /// Applies the environment's text.
+    let parse: @Sendable (String, inout HeapConfiguration, MachineFacts) throws(SettingSyntaxError) -> Void
+    /// Fills the default and says where it came from.
+    let derive: @Sendable (inout HeapConfiguration, MachineFacts) -> SettingSource
+    /// The value in force.
+    let value: @Sendable (HeapConfiguration) -> SettingValue
+}
+
+extension HeapConfiguration {
+    /// The default prefix of the environment variables.
+    public static let defaultEnvironmentPrefix = "TENURE_"
+
+    /// The nursery size when nothing better is known.
+    public static let fallbackNurserySize = 4 << 20
+
+    /// The knobs, in the order they are resolved (GC_MIN and GC_MAX use the nursery).
+    static let settingDefinitions: [SettingDefinition] = [
+        SettingDefinition(
+            variable: "GC_NURSERY", field: "nurserySize", flag: .nurserySize, accepted: SettingSyntax.sizeForm,
+            parse: { text, c, _ throws(SettingSyntaxError) in c.nurserySize = try SettingSyntax.parseSize(text) },
+            derive: { c, machine in
+                let (bytes, source) = defaultNurserySize(for: machine)
+                c.nurserySize = bytes
+                return source
+            },
+            value: { .integer($0.nurserySize) }),
+        SettingDefinition(
+            variable: "GC_MAJOR_COLLECT", field: "majorCollectFactor", flag: .majorCollectFactor,
+            accepted: SettingSyntax.factorForm,
+            parse: { text, c, _ throws(SettingSyntaxError) in c.majorCollectFactor = try SettingSyntax.parseFactor(text) },
+            derive: { _, _ in .default },
+            value: { .number($0.majorCollectFactor) }),
+        SettingDefinition(
+            variable: "GC_GROWTH", field: "growthFactor", flag: .growthFactor,
+            accepted: SettingSyntax.factorForm,
+            parse: { text, c, _ throws(SettingSyntaxError) in c.growthFactor = try SettingSyntax.parseFactor(text) },
+            derive: { _, _ in .default },
+            value: { .number($0.growthFactor) }),
+        SettingDefinition(
+            variable: "GC_MIN", field: "minimumHeapSize", flag: .minimumHeapSize, accepted: SettingSyntax.sizeForm,
+            parse: { text, c, _ throws(SettingSyntaxError) in c.minimumHeapSize = try SettingSyntax.parseSize(text) },
+            derive: { c, _ in
+                c.minimumHeapSize = c.effectiveMinimumHeapSize
+                return .derived(from: "nursery size (8 x GC_NURSERY, at least GC_NURSERY x GC_MAJOR_COLLECT)")
+            },
+            value: { .integer($0.effectiveMinimumHeapSize) }),
+        SettingDefinition(
+            variable: "GC_MAX", field: "maximumHeapSize", flag: .maximumHeapSize,
+            accepted: SettingSyntax.amountForm + ", or 0 or none for no limit",
+            parse: { text, c, machine throws(SettingSyntaxError) in
+                c.maximumHeapSize = try parseLimit(text, available: machine.availableMemory)
+            },
+            derive: { c, machine in
+                guard let bytes = defaultMaximumHeapSize(for: machine, nurserySize: c.nurserySize) else {
+                    c.maximumHeapSize = nil
+                    return .default
+                }
+                c.maximumHeapSize = bytes
+                return .derived(from: "cgroup limit (70% of it less the nursery, at least 25%)")
+            },
+            value: { $0.maximumHeapSize.map { .integer($0) } ?? .none }),
+        SettingDefinition(
+            variable: "GC_MAX_DELTA", field: "maximumDelta", flag: .maximumDelta, accepted: SettingSyntax.amountForm,
+            parse: { text, c, machine throws(SettingSyntaxError) in
+                c.maximumDelta = try SettingSyntax.parseAmount(text).bytes(ofAvailable: machine.availableMemory)
+            },
+            derive: { c, machine in
+                c.maximumDelta = machine.availableMemory / 8
+                return .derived(from: machine.isLimitedByControlGroup ? "cgroup limit (1/8)" : "physical RAM (1/8)")
+            },
+            value: { .integer($0.effectiveMaximumDelta) }),
+        SettingDefinition(
+            variable: "GC_DEBUG", field: "debugLevel", flag: .debugLevel,
+            accepted: "0 (no checks), 1 (verify around major collections) or 2 (also around minor ones)",
+            parse: { text, c, _ throws(SettingSyntaxError) in c.debugLevel = try SettingSyntax.parseCount(text) },
+            derive: { _, _ in .default },
+            value: { .integer($0.debugLevel) }),
+        SettingDefinition(
+            variable: "GC_NUMA", field: "numaLocalArenas", flag: .numaLocalArenas,
+            accepted: "on or off (also 1/0, true/false, yes/no)",
+            parse: { text, c, _ throws(SettingSyntaxError) in c.numaLocalArenas = try parseSwitch(text) },
+            derive: { c, machine in
+                c.numaLocalArenas = machine.numa.nodes > 1 && machine.numa.source == "libnuma"
+                return .derived(from: "NUMA nodes (\(machine.numa.nodes), \(machine.numa.source))")
+            },
+            value: { .boolean($0.numaLocalArenas) }),
+        SettingDefinition(
+            variable: "JIT_LOOP_LONGEVITY", field: "jitLoopLongevity", flag: .jitLoopLongevity,
+            accepted: "a whole number of generations, 0 to never free loops",
+            parse: { text, c, _ throws(SettingSyntaxError) in c.jitLoopLongevity = try SettingSyntax.parseCount(text) },
+            derive: { _, _ in .default },
+            value: { .integer($0.jitLoopLongevity) }),
+        SettingDefinition(
+            variable: "LOG", field: "log", flag: .log, accepted: LogSpecification.form,
+            parse: { text, c, _ throws(SettingSyntaxError) in c.log = try LogSpecification.parse(text) },
+            derive: { _, _ in .default },
+            value: { $0.log.map { .text($0.description) } ?? .none }),
+    ]
+
+    /// Fills every setting code did not assign from `environment` (names
+    /// `prefix` + variable) or from `machine`, and validates the result.
+    /// The error names the variable (or field), the value and what is accepted.
+    public func resolved(
+        environment: [String: String] = [:], prefix: String = HeapConfiguration.defaultEnvironmentPrefix,
+        machine: MachineFacts = .current
+    ) throws(ConfigurationError) -> ResolvedConfiguration {
+        let definitions = HeapConfiguration.settingDefinitions
+        for (name, text) in environment where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            if (rest.hasPrefix("GC_") || rest.hasPrefix("JIT_")) && !definitions.contains(where: { $0.variable == rest }) {
+                throw ConfigurationError(
+                    setting: name, value: text,
+                    accepted: "the variables " + definitions.map { prefix + $0.variable }.joined(separator: ", "),
+                    reason: "unknown setting")
+            }
+        }
+        var c = self
+        var settings: [ResolvedSetting] = []
+        var sources: [String: (variable: String, text: String, definition: SettingDefinition)] = [:]
+        for d in definitions {
+            let variable = prefix + d.variable
+            let text = environment[variable]
+            var fromEnvironment = c
+            if let text {
+                do {
+                    try d.parse(text, &fromEnvironment, machine)
+                } catch {
+                    throw ConfigurationError(setting: variable, value: text, accepted: d.accepted, reason: error.reason)
+                }
+            }
+            let source: SettingSource
+            var note: String?
+            if explicit.contains(d.flag) {
+                source = .code
+                if let text { note = "\(variable)=\(text) is overridden by code" }
+            } else if let text {
+                c = fromEnvironment
+                source = .environment(variable: variable)
+                sources[d.field] = (variable, text, d)
+            } else {
+                source = d.derive(&c, machine)
+            }
+            settings.append(ResolvedSetting(variable: d.variable, value: d.value(c), source: source, note: note))
+        }
+        if !explicit.contains(.youngLargeObjectLimit) {
+            c.youngLargeObjectLimit = min(HeapConfiguration().youngLargeObjectLimit, c.nurserySize)
+        }
+        do {
+            try c.validate()
+        } catch {
+            // A value that parsed but is out of range: name the variable it came from.
+            if let (variable, text, d) = sources[error.setting] {
+                throw ConfigurationError(setting: variable, value: text, accepted: error.accepted + ", written as " + d.accepted,
+                                         reason: "out of range")
+            }
+            throw error
+        }
+        c.explicit = .all
+        return ResolvedConfiguration(configuration: c, settings: settings, machine: machine, prefix: prefix)
+    }
+
+    /// The process's environment variables.
+    public static var processEnvironment: [String: String] {
+        var result: [String: String] = [:]
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            if let eq = text.firstIndex(of: "=") {
+                result[String(text[..<eq])] = String(text[text.index(after: eq)...])
+            }
+            entry += 1
+        }
+        return result
+    }
+
+    // MARK: Default rules (docs/tuning.md has the measurements behind them)
+
+    /// The default nursery size on `machine`, and the fact it came from.
+    public static func defaultNurserySize(for machine: MachineFacts) -> (Int, SettingSource) {
+        (fallbackNurserySize, .default)
+    }
+
+    /// The default max heap: inside a cgroup limit L below physical memory,
+    /// max(L/4, 0.7 L - nursery), leaving 30% for fragmentation of the old space,
+    /// malloc, stacks and code, so that the runtime gets `heapLimitExceeded`
+    /// rather than an OOM kill. Without a limit: nil (no max heap).
+    public static func defaultMaximumHeapSize(for machine: MachineFacts, nurserySize: Int) -> Int? {
+        guard machine.isLimitedByControlGroup, let limit = machine.controlGroup.bytes else { return nil }
+        return max(limit / 4, Int(Double(limit) * 0.7) - nurserySize)
+    }
+
+    /// GC_MAX's text: a size, a percentage, or "0"/"none" for no limit.
+    static func parseLimit(_ text: String, available: Int) throws(SettingSyntaxError) -> Int? {
+        if text.trimmingSpaces.lowercased() == "none" { return nil }
+        let bytes = try SettingSyntax.parseAmount(text).bytes(ofAvailable: available)
+        return bytes == 0 ? nil : bytes
+    }
+
+    /// A switch's text: on/off, 1/0, true/false, yes/no (any case).
+    static func parseSwitch(_ text: String) throws(SettingSyntaxError) -> Bool {
+        switch text.trimmingSpaces.lowercased() {
+        case "on", "1", "true", "yes": return true
+        case "off", "0", "false", "no": return false
+        default: throw SettingSyntaxError(reason: "not on or off")
+        }
+    }
+}

@@ -1,0 +1,48 @@
+// The syntax of the log setting (TENURE_LOG), like PyPy's PYPYLOG.
+//
+// "categories:destination": a comma-separated list of event categories
+// (each a known category, a prefix of some, such as "gc" for every gc-*
+// category, or "*" for all) and where the lines go: "-" for standard error,
+// otherwise a file path in which "%d" stands for the process id. The text is
+// checked here, when the configuration is resolved, so that a typo fails at
+// start-up with the list of categories rather than logging nothing.
+
+/// Which events are logged and where.
+public struct LogSpecification: Sendable, Equatable, CustomStringConvertible {
+    /// The categories every log line belongs to.
+    public static let knownCategories = ["gc-minor", "gc-collect", "gc-pacing", "jit-mem", "phase"]
+
+    /// The categories asked for, as written ("gc", "jit-mem", "*").
+    public var categories: [String]
+    /// "-" for standard error, else a path ("%d" is replaced by the process id when opened).
+    public var destination: String
+
+    /// What the setting accepts, for error messages.
+    public static let form = "categories:destination, e.g. gc-minor,gc-collect:/tmp/gc-%d.log or gc:- (categories: "
+        + knownCategories.joined(separator: ", ") + ", a prefix of them such as gc, or *; destination - is standard error)"
+
+    /// Parses "categories:destination".
+    public static func parse(_ text: String) throws(SettingSyntaxError) -> LogSpecification {
+        guard let colon = text.firstIndex(of: ":") else {
+            throw SettingSyntaxError(reason: "no \":\" between the categories and the destination")
+        }
+        let names = text[..<colon].split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces }
+        let destination = String(text[text.index(after: colon)...]).trimmingSpaces
+        if names == [""] { throw SettingSyntaxError(reason: "no categories") }
+        for name in names {
+            if name.isEmpty { throw SettingSyntaxError(reason: "an empty category") }
+            if name != "*" && !knownCategories.contains(where: { $0.hasPrefix(name) }) {
+                throw SettingSyntaxError(reason: "unknown category \"\(name)\"")
+            }
+        }
+        if destination.isEmpty { throw SettingSyntaxError(reason: "no destination after \":\"") }
+        return LogSpecification(categories: names, destination: destination)
+    }
+
+    /// True when events of `category` (one of `knownCategories`) are asked for.
+    public func includes(_ category: String) -> Bool {
+        categories.contains { $0 == "*" || category.hasPrefix($0) }
+    }
+
+    public var description: String { categories.joined(separator: ",") + ":" + destination }
+}

@@ -1,0 +1,51 @@
+// What Tenure knows about the machine it runs on, read once per process.
+//
+// The configuration's defaults are derived from these facts: the available
+// memory (the smaller of physical RAM and the cgroup limit) sizes the max
+// delta and, inside a container, the max heap; the caches are reported next
+// to the nursery size; the NUMA topology decides whether arenas are placed.
+// `MachineFacts.read(_:)` takes a `SystemFiles` root so that every rule can
+// be tested on fixture trees; `MachineFacts.current` is this machine's.
+
+/// The machine facts the configuration is derived from.
+public struct MachineFacts: Sendable, Equatable {
+    /// Physical memory and its source.
+    public var physicalMemory: PhysicalMemory
+    /// This process's cgroup memory limit, if any.
+    public var controlGroup: ControlGroupLimit
+    /// cpu0's cache sizes.
+    public var caches: CacheSizes
+    /// Memory nodes.
+    public var numa: NUMATopology
+
+    /// Memory this process can use: the smaller of physical memory and the cgroup limit.
+    public var availableMemory: Int {
+        if let limit = controlGroup.bytes { return min(limit, physicalMemory.bytes) }
+        return physicalMemory.bytes
+    }
+
+    /// True when a cgroup limit below physical memory is what bounds the process.
+    public var isLimitedByControlGroup: Bool {
+        if let limit = controlGroup.bytes { return limit < physicalMemory.bytes }
+        return false
+    }
+
+    /// Everything worth a look that came up while reading.
+    public var notes: [String] {
+        physicalMemory.notes + controlGroup.notes + caches.notes + numa.notes
+    }
+
+    /// Reads the facts under `files`. On the real root, sysconf and libnuma are
+    /// consulted too; on a fixture root only files are, unless given explicitly.
+    public static func read(_ files: SystemFiles, sysconfBytes: Int?? = nil, numa library: LibNUMA?? = nil) -> MachineFacts {
+        let real = files.root == "/"
+        return MachineFacts(
+            physicalMemory: PhysicalMemory.read(files, sysconfBytes: sysconfBytes ?? (real ? PhysicalMemory.sysconfBytes : nil)),
+            controlGroup: ControlGroupLimit.read(files),
+            caches: CacheSizes.read(files),
+            numa: NUMATopology.read(files, library: library ?? (real ? LibNUMA.shared : nil)))
+    }
+
+    /// This machine's facts, read on first use.
+    public static let current: MachineFacts = read(SystemFiles())
+}
