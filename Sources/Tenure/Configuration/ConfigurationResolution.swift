@@ -40,8 +40,8 @@ extension HeapConfiguration {
     /// The default prefix of the environment variables.
     public static let defaultEnvironmentPrefix = "TENURE_"
 
-    /// The nursery size when nothing better is known.
-    public static let fallbackNurserySize = 4 << 20
+    /// The nursery size unless memory is scarce (4 MiB; docs/tuning.md).
+    public static let standardNurserySize = 4 << 20
 
     /// The knobs, in the order they are resolved (GC_MIN and GC_MAX use the nursery).
     static let settingDefinitions: [SettingDefinition] = [
@@ -205,9 +205,16 @@ extension HeapConfiguration {
 
     // MARK: Default rules (docs/tuning.md has the measurements behind them)
 
-    /// The default nursery size on `machine`, and the fact it came from.
+    /// The default nursery size on `machine`, and the fact it came from:
+    /// 4 MiB, lowered to 1/256 of available memory (at least 256 KiB) in a small
+    /// container. Not a cache size: over a sweep from 256 KiB to 256 MiB
+    /// (docs/tuning.md) time kept falling and peak RSS kept rising with the
+    /// nursery, with no step at the L2 or L3 size; 4 MiB is the largest size
+    /// that keeps binary-trees' peak RSS within 1.5x its peak live data.
     public static func defaultNurserySize(for machine: MachineFacts) -> (Int, SettingSource) {
-        (fallbackNurserySize, .default)
+        let cap = max(256 << 10, machine.availableMemory / 256) & ~4095
+        if cap < standardNurserySize { return (cap, .derived(from: "available memory (1/256, at least 256 KiB)")) }
+        return (standardNurserySize, .default)
     }
 
     /// The default max heap: inside a cgroup limit L below physical memory,

@@ -21,7 +21,7 @@ import Darwin
 public struct HeapConfiguration: Sendable, Equatable {
     /// Bytes of the nursery (young generation). A minor collection runs when it is full.
     /// Default: `HeapConfiguration.defaultNurserySize(for:)`.
-    public var nurserySize: Int = HeapConfiguration.fallbackNurserySize { didSet { explicit.insert(.nurserySize) } }
+    public var nurserySize: Int = HeapConfiguration.standardNurserySize { didSet { explicit.insert(.nurserySize) } }
     /// The next major collection starts when the old space reaches this factor
     /// times the bytes that survived the last one (PyPy's major_collect). Must be > 1.
     public var majorCollectFactor: Double = 1.82 { didSet { explicit.insert(.majorCollectFactor) } }
