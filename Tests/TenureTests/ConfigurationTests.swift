@@ -26,7 +26,7 @@ import Testing
         ("smallObjectLimit", { $0.smallObjectLimit = 100 }),
         ("smallObjectLimit", { $0.smallObjectLimit = 8 << 10 }),
         ("youngLargeObjectLimit", { $0.youngLargeObjectLimit = 8 }),
-        ("youngLargeObjectLimit", { $0.nurserySize = 64 << 10 }),  // the 128 KiB default is bigger
+        ("youngLargeObjectLimit", { $0.nurserySize = 64 << 10; $0.youngLargeObjectLimit = 128 << 10 }),
         ("cardSize", { $0.cardSize = 0 }),
         ("shadowStackCapacity", { $0.shadowStackCapacity = 15 }),
     ]

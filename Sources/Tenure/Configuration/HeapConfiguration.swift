@@ -84,7 +84,12 @@ public struct HeapConfiguration: Sendable, Equatable {
     /// at least nursery x major factor, as PyPy raises PYPY_GC_MIN. The floor
     /// also keeps the threshold from being pinned at 0 by the growth cap.
     public var effectiveMinimumHeapSize: Int {
-        max(minimumHeapSize ?? 8 * nurserySize, Int(Double(nurserySize) * majorCollectFactor))
+        // Saturating: this runs before validation, on whatever code or the environment gave.
+        let (eight, overflow) = nurserySize.multipliedReportingOverflow(by: 8)
+        let given = minimumHeapSize ?? (overflow ? Int.max : eight)
+        let scaled = Double(nurserySize) * majorCollectFactor
+        let floor = scaled.isFinite && scaled < 9e18 ? Int(max(0, scaled)) : Int.max
+        return max(given, floor)
     }
 
     /// The max delta in force: the given one or 1/8 of this machine's available memory.
