@@ -7,6 +7,7 @@ let package = Package(
     name: "Tenure",
     products: [
         .library(name: "Tenure", targets: ["Tenure"]),
+        .library(name: "TenureJIT", targets: ["TenureJIT"]),
         .library(name: "TenureWorkloads", targets: ["TenureWorkloads"]),
         .executable(name: "tenure", targets: ["tenure"]),
     ],
@@ -16,7 +17,8 @@ let package = Package(
     targets: [
         .target(name: "CTenure"),
         .target(name: "Tenure", dependencies: ["CTenure"]),
-        .target(name: "TenureWorkloads", dependencies: ["Tenure"]),
+        .target(name: "TenureJIT", dependencies: ["Tenure", "CTenure"]),
+        .target(name: "TenureWorkloads", dependencies: ["Tenure", "TenureJIT"]),
         .executableTarget(
             name: "tenure",
             dependencies: [
@@ -24,6 +26,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "TenureTests", dependencies: ["Tenure"]),
+        .testTarget(name: "TenureJITTests", dependencies: ["TenureJIT", "Tenure"]),
         .testTarget(name: "TenureWorkloadsTests", dependencies: ["TenureWorkloads", "Tenure"]),
     ]
 )

@@ -1,0 +1,11 @@
+// TenureJIT: hosting a just-in-time compiler's code on a Tenure heap.
+//
+// Machine code lives in executable memory that is never writable and
+// executable through the same mapping; each compiled loop is a code blob
+// owned by a loop token, a GC object, so that the code dies with the last
+// reference to its token and the blob's table of GC references is traced
+// and updated by the collector like the fields of an object. A loop memory
+// manager frees loops not entered for `jitLoopLongevity` generations. The
+// loop IR, its interpreter (the reference) and its x86-64 compiler live in
+// IR/, Assembler/ and Compiler/; docs/jit.md tells the whole story.
+import Tenure
