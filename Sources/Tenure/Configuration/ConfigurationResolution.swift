@@ -145,6 +145,10 @@ extension HeapConfiguration {
             }
         }
         var c = self
+        // nil means "the default" for these two: derive it even when code wrote the nil.
+        var explicit = self.explicit
+        if maximumDelta == nil { explicit.remove(.maximumDelta) }
+        if minimumHeapSize == nil { explicit.remove(.minimumHeapSize) }
         var settings: [ResolvedSetting] = []
         var sources: [String: (variable: String, text: String, definition: SettingDefinition)] = [:]
         for d in definitions {

@@ -26,7 +26,7 @@ public enum MemoryAmount: Sendable, Equatable, CustomStringConvertible {
     public func bytes(ofAvailable available: Int) -> Int {
         switch self {
         case .bytes(let n): return n
-        case .percentOfAvailable(let p): return Int(Double(available) * p / 100)
+        case .percentOfAvailable(let p): return max(1, Int(Double(available) * p / 100))
         }
     }
 
@@ -59,10 +59,11 @@ public enum SettingSyntax {
     private struct Decimal {
         var whole: Int
         var fraction: [UInt8]   // digit values after the point
+        /// The number as the nearest Double (parsed from its digits, so "1.7" is exactly 1.7's double).
         var double: Double {
-            var f = 0.0, scale = 0.1
-            for d in fraction.prefix(17) { f += Double(d) * scale; scale /= 10 }
-            return Double(whole) + f
+            var text = String(whole)
+            if !fraction.isEmpty { text += "." + String(decoding: fraction.prefix(40).map { $0 + UInt8(ascii: "0") }, as: UTF8.self) }
+            return Double(text) ?? Double(whole)
         }
     }
 
