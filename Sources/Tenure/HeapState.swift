@@ -48,12 +48,18 @@ struct HeapState {
     var pacing: Pacing
     var statistics = HeapStatistics()
     var isCollecting = false
+    /// The event log, when the configuration asks for one.
+    var log: EventLog?
+    /// The error of the last allocation compiled code asked for and could not get.
+    var compiledCodeError: HeapError?
     var collectionHooks = CallbackRegistry<(CollectionEvent) -> Void>()
 
     init(configuration c: HeapConfiguration) throws(HeapError) {
         configuration = c
+        log = try c.log.map { spec throws(HeapError) in try EventLog.open(spec) }
         nurserySize = VirtualMemory.roundUp(c.nurserySize, to: 8)
         guard let nursery = VirtualMemory.map(HeapState.mappedBytes(nurserySize)) else {
+            log?.close()
             throw HeapError.outOfMemory(requested: nurserySize)
         }
         nurseryStart = nursery
@@ -62,6 +68,7 @@ struct HeapState {
         let shadowBytes = HeapState.mappedBytes(c.shadowStackCapacity * 8)
         guard let shadow = VirtualMemory.map(shadowBytes) else {
             VirtualMemory.unmap(nursery, HeapState.mappedBytes(nurserySize))
+            log?.close()
             throw HeapError.outOfMemory(requested: shadowBytes)
         }
         shadowBase = shadow.bindMemory(to: ObjectRef?.self, capacity: c.shadowStackCapacity)
@@ -113,6 +120,7 @@ struct HeapState {
             for i in 0..<large.old.count { remaining.append(ObjectRef(address: large.old[i])!) }
             for object in remaining { runDestructor(object) }
         }
+        log?.close()
         oldSpace.release()
         large.release()
         oldObjectsToTrace.release()

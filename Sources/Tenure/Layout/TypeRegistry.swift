@@ -32,7 +32,7 @@ public struct TypeLayout {
     }
 
     enum Shape {
-        case fixed(size: Int, referenceOffsets: [Int])
+        case fixed(size: Int, referenceOffsets: [Int], referenceTableOffset: Int?)
         case array(Items)
         case weakReference
     }
@@ -47,22 +47,31 @@ public struct TypeLayout {
 
     /// A fixed-size type: `size` bytes including the 8-byte header, with
     /// references at the given byte offsets (multiples of 8, at least 8).
+    ///
+    /// `referenceTableOffset` names a raw word field that holds a pointer to a
+    /// `ReferenceTable` (or 0): the table's slots are traced and updated as if
+    /// they were fields of the object. A JIT keeps the GC constants of a code
+    /// blob there, at an address the machine code can embed.
     public static func object(
-        _ name: String, size: Int, referenceOffsets: [Int] = [],
+        _ name: String, size: Int, referenceOffsets: [Int] = [], referenceTableOffset: Int? = nil,
         vtable: UnsafeRawPointer? = nil, destructor: Destructor? = nil
     ) -> TypeLayout {
-        TypeLayout(name: name, shape: .fixed(size: size, referenceOffsets: referenceOffsets),
+        TypeLayout(name: name, shape: .fixed(size: size, referenceOffsets: referenceOffsets,
+                                             referenceTableOffset: referenceTableOffset),
                    vtable: vtable, destructor: destructor)
     }
 
     /// A fixed-size type with `references` reference fields followed by `words`
-    /// raw 8-byte words (field offsets from `ObjectLayout.fieldOffset`).
+    /// raw 8-byte words (field offsets from `ObjectLayout.fieldOffset`); with
+    /// `referenceTableWord`, that raw word (0-based among the words) points to
+    /// a `ReferenceTable` traced with the object.
     public static func object(
-        _ name: String, references: Int, words: Int = 0,
+        _ name: String, references: Int, words: Int = 0, referenceTableWord: Int? = nil,
         vtable: UnsafeRawPointer? = nil, destructor: Destructor? = nil
     ) -> TypeLayout {
         .object(name, size: 8 * (1 + references + words),
                 referenceOffsets: (0..<references).map(ObjectLayout.fieldOffset),
+                referenceTableOffset: referenceTableWord.map { ObjectLayout.fieldOffset(references + $0) },
                 vtable: vtable, destructor: destructor)
     }
 
@@ -146,9 +155,13 @@ struct TypeInfo {
     var hasDestructor: Bool
     /// Bit i set: word i of the object holds a reference (words 1...63).
     var referenceBitmap: UInt64
+    /// References beyond word 63, or a reference table: the tracer's rare case.
+    var hasExtraSlots: Bool
     /// Byte offsets of references beyond word 63.
     var extraOffsets: UnsafeMutablePointer<Int32>?
     var extraCount: Int32
+    /// Byte offset of the word pointing to a `ReferenceTable`; 0 for none.
+    var referenceTableOffset: Int32
     @usableFromInline var vtable: UnsafeRawPointer?
 }
 
@@ -169,16 +182,18 @@ struct TypeTable {
         capacity = 64
         records = UnsafeMutablePointer<TypeInfo>.allocate(capacity: capacity)
         records.initialize(to: TypeInfo(size: 0, itemShift: 0, kind: .fixed, hasDestructor: false,
-                                         referenceBitmap: 0, extraOffsets: nil, extraCount: 0, vtable: nil))
+                                         referenceBitmap: 0, hasExtraSlots: false, extraOffsets: nil, extraCount: 0,
+                                         referenceTableOffset: 0, vtable: nil))
     }
 
     /// Validates and stores a layout; returns its id and record.
     mutating func register(_ layout: TypeLayout) throws(TypeLayoutError) -> (UInt32, TypeInfo) {
         guard count < Int(UInt32.max) else { throw TypeLayoutError(description: "too many types") }
         var info = TypeInfo(size: 0, itemShift: 0, kind: .fixed, hasDestructor: layout.destructor != nil,
-                            referenceBitmap: 0, extraOffsets: nil, extraCount: 0, vtable: layout.vtable)
+                            referenceBitmap: 0, hasExtraSlots: false, extraOffsets: nil, extraCount: 0,
+                            referenceTableOffset: 0, vtable: layout.vtable)
         switch layout.shape {
-        case .fixed(let size, let offsets):
+        case .fixed(let size, let offsets, let tableOffset):
             guard size >= ObjectLayout.headerSize, size <= Int(Int32.max) else {
                 throw TypeLayoutError(description:
                     "type '\(layout.name)': size \(size) is invalid; accepted: 8 (the header) to \(Int32.max) bytes")
@@ -193,11 +208,20 @@ struct TypeTable {
                 }
                 if offset / 8 < 64 { info.referenceBitmap |= 1 << UInt64(offset / 8) } else { extras.append(Int32(offset)) }
             }
+            if let tableOffset {
+                guard tableOffset >= 8, tableOffset % 8 == 0, tableOffset + 8 <= rounded, !offsets.contains(tableOffset) else {
+                    throw TypeLayoutError(description:
+                        "type '\(layout.name)': reference table offset \(tableOffset) is invalid; accepted: a multiple of 8 from 8 to \(rounded - 8) that is not a reference field")
+                }
+                info.referenceTableOffset = Int32(tableOffset)
+                info.hasExtraSlots = true
+            }
             if !extras.isEmpty {
                 let buffer = UnsafeMutablePointer<Int32>.allocate(capacity: extras.count)
                 buffer.initialize(from: extras, count: extras.count)
                 info.extraOffsets = buffer
                 info.extraCount = Int32(extras.count)
+                info.hasExtraSlots = true
             }
         case .array(let items):
             info.size = UInt32(ObjectLayout.arrayItemsOffset)
@@ -266,9 +290,15 @@ extension TypeInfo {
                 visit((object.raw + word &* 8).assumingMemoryBound(to: ObjectRef?.self))
                 bits &= bits &- 1
             }
-            if let extras = extraOffsets {
-                for i in 0..<Int(extraCount) {
-                    visit((object.raw + Int(extras[i])).assumingMemoryBound(to: ObjectRef?.self))
+            if _slowPath(hasExtraSlots) {
+                if let extras = extraOffsets {
+                    for i in 0..<Int(extraCount) {
+                        visit((object.raw + Int(extras[i])).assumingMemoryBound(to: ObjectRef?.self))
+                    }
+                }
+                if referenceTableOffset != 0,
+                   let table = ReferenceTable(object.load(at: Int(referenceTableOffset), as: UnsafeMutableRawPointer?.self)) {
+                    for i in 0..<table.count { visit(table.slot(i)) }
                 }
             }
         case .referenceArray:

@@ -41,6 +41,9 @@ extension HeapState {
         statistics.minorCollections += 1
         statistics.minorSeconds += pause
         statistics.minorMaxPause = max(statistics.minorMaxPause, pause)
+        if let log, log.specification.includes("gc-minor") {
+            log.write("gc-minor", "pause_ns=\(Int(pause * 1e9)) nursery_used=\(used) promoted=\(oldBytes - oldBytesBefore) old_bytes=\(oldBytes)")
+        }
         notifyHooks(CollectionEvent(kind: .minor, seconds: pause, oldBytesBefore: oldBytesBefore, oldBytesAfter: oldBytes))
         isCollecting = false
         fast.pointee.nurseryTop = nurseryZeroedEnd
