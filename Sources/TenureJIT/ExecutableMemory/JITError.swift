@@ -6,6 +6,8 @@
 // allocator) is thrown too, with what was wrong, and leaves the allocator's
 // state exactly as it was before the call.
 
+import Tenure
+
 /// A request TenureJIT refused.
 public enum JITError: Error, Equatable, CustomStringConvertible {
     /// The kernel refused executable memory (memfd_create, ftruncate, mmap or
@@ -15,6 +17,9 @@ public enum JITError: Error, Equatable, CustomStringConvertible {
     /// allocator (a non-positive size, a double free, a foreign or stale block,
     /// a write past a block's end).
     case invalidArgument(String)
+    /// The heap refused an allocation a loop or the host needed (e.g. the
+    /// maximum heap size was reached); the heap is consistent and usable.
+    case heap(HeapError)
 
     /// A one-line, human-readable account of the error.
     public var description: String {
@@ -23,6 +28,8 @@ public enum JITError: Error, Equatable, CustomStringConvertible {
             return "executable memory unavailable: \(message)"
         case let .invalidArgument(message):
             return "invalid argument: \(message)"
+        case let .heap(error):
+            return "heap: \(error)"
         }
     }
 }

@@ -1,0 +1,90 @@
+// The code space: every compiled loop's machine code and constant table.
+//
+// It outlives the host that compiles into it: the heap's token destructor
+// holds it, so that a token dying at heap teardown (after the runtime and the
+// host are gone) still finds its code to free. It keeps the per-loop records
+// (block, table, program), the counters behind `JITStatistics`, the words
+// compiled code reads (the current generation) and writes (the error flag),
+// and the frees that happened inside a collection, for the log.
+import Tenure
+
+/// One compiled loop.
+struct LoopRecord {
+    let id: Int
+    let program: LoopProgram
+    let table: ReferenceTable
+    /// The machine code; nil when the loop is interpreted.
+    let block: CodeBlock?
+    var codeBytes: Int { block?.size ?? 0 }
+}
+
+/// Owner of the machine code of all loops of one host.
+final class CodeSpace {
+    let memory: ExecutableMemory?
+    private(set) var loops: [Int: LoopRecord] = [:]
+    private var nextID = 1
+
+    /// The current generation, read by compiled code to stamp its token on entry.
+    let generation: UnsafeMutablePointer<Int>
+    /// Set to 1 by compiled code when an allocation failed (the heap keeps the error).
+    let errorFlag: UnsafeMutablePointer<Int>
+
+    private(set) var compiled = 0
+    private(set) var freed = 0
+    private(set) var aliveMax = 0
+    private(set) var codeBytes = 0
+    private(set) var codeBytesPeak = 0
+    /// Loops freed since the host last logged: (id, code bytes).
+    var freedSinceLog: [(Int, Int)] = []
+
+    init(memory: ExecutableMemory?) {
+        self.memory = memory
+        generation = .allocate(capacity: 1)
+        generation.initialize(to: 0)
+        errorFlag = .allocate(capacity: 1)
+        errorFlag.initialize(to: 0)
+    }
+
+    deinit {
+        for loop in loops.values { release(loop) }
+        generation.deallocate()
+        errorFlag.deallocate()
+    }
+
+    var alive: Int { loops.count }
+
+    func newLoopID() -> Int {
+        defer { nextID += 1 }
+        return nextID
+    }
+
+    func add(_ loop: LoopRecord) {
+        loops[loop.id] = loop
+        compiled += 1
+        codeBytes += loop.codeBytes
+        codeBytesPeak = max(codeBytesPeak, codeBytes)
+        aliveMax = max(aliveMax, loops.count)
+    }
+
+    func record(of token: ObjectRef) -> LoopRecord {
+        let id = LoopTokenLayout.loopID(of: token)
+        guard let loop = loops[id] else { preconditionFailure("TenureJIT: token of unknown loop \(id)") }
+        return loop
+    }
+
+    func record(id: Int) -> LoopRecord? { loops[id] }
+
+    /// Frees a dead token's loop (called by the token's destructor, inside a collection).
+    func free(loopID: Int) {
+        guard let loop = loops.removeValue(forKey: loopID) else { return }
+        release(loop)
+        freed += 1
+        codeBytes -= loop.codeBytes
+        freedSinceLog.append((loopID, loop.codeBytes))
+    }
+
+    private func release(_ loop: LoopRecord) {
+        if let block = loop.block { try? memory?.free(block) }
+        loop.table.deallocate()
+    }
+}

@@ -1,0 +1,90 @@
+// The loop memory manager: loops are kept for `loopLongevity` generations
+// after their last entry, then left to the collector.
+//
+// PyPy's memory doubled over a translation because every compiled loop was
+// kept forever. The manager holds the token of each loop in a root slot;
+// when a generation ends it drops the tokens not entered for more than the
+// longevity, and from then on a loop lives only as long as something else
+// reaches its token (a loop that enters it, the runtime). A dropped token
+// dies at the next major collection and its destructor frees the code.
+// What a generation is, is a choice (docs/jit.md has the measurements):
+// PyPy counts starts of tracing, V8 counts major collections.
+import Tenure
+
+/// What advances the loop memory manager's generation.
+public enum GenerationClock: Sendable, Equatable {
+    /// Every start of tracing (each `compile`, and `JITHost.startTracing()`), as PyPy.
+    case tracingStarts
+    /// Every major collection, as V8 ages its code.
+    case majorCollections
+}
+
+/// Keeps recently entered loops' tokens alive.
+final class LoopMemoryManager {
+    let heap: Heap
+    let longevity: Int
+    let clock: GenerationClock
+    let codeSpace: CodeSpace
+    private var slots: UnsafeMutablePointer<ObjectRef?>
+    private var capacity = 64
+    private(set) var keptCount = 0
+    private var scanner: RootScannerToken?
+
+    init(heap: Heap, longevity: Int, clock: GenerationClock, codeSpace: CodeSpace) {
+        self.heap = heap
+        self.longevity = longevity
+        self.clock = clock
+        self.codeSpace = codeSpace
+        slots = .allocate(capacity: capacity)
+        scanner = heap.addRootScanner { [unowned self] visit in
+            for i in 0..<self.keptCount { visit(self.slots + i) }
+        }
+    }
+
+    /// Drops every kept token (the host is going away); the loops die at the next major collection.
+    func stop() {
+        if let scanner { heap.removeRootScanner(scanner) }
+        scanner = nil
+        keptCount = 0
+    }
+
+    deinit {
+        stop()
+        slots.deallocate()
+    }
+
+    func keep(_ token: ObjectRef) {
+        if keptCount == capacity {
+            let grown = UnsafeMutablePointer<ObjectRef?>.allocate(capacity: capacity * 2)
+            grown.moveInitialize(from: slots, count: keptCount)
+            slots.deallocate()
+            slots = grown
+            capacity *= 2
+        }
+        (slots + keptCount).initialize(to: token)
+        keptCount += 1
+    }
+
+    /// Ends a generation: drops the tokens last entered more than `longevity` generations ago.
+    func advanceGeneration() {
+        codeSpace.generation.pointee += 1
+        let now = codeSpace.generation.pointee
+        var dropped = 0
+        if longevity > 0 {
+            var kept = 0
+            for i in 0..<keptCount {
+                let token = slots[i]!
+                if now - LoopTokenLayout.lastEntered(token) > longevity {
+                    dropped += 1
+                } else {
+                    slots[kept] = token
+                    kept += 1
+                }
+            }
+            keptCount = kept
+        }
+        if dropped > 0 || heap.isLogging("jit-mem") && now % 100 == 0 {
+            heap.log("jit-mem", "generation generation=\(now) dropped=\(dropped) kept=\(keptCount) alive=\(codeSpace.alive)")
+        }
+    }
+}
