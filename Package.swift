@@ -22,7 +22,7 @@ let package = Package(
         .executableTarget(
             name: "tenure",
             dependencies: [
-                "Tenure", "TenureWorkloads",
+                "Tenure", "TenureJIT", "TenureWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "TenureTests", dependencies: ["Tenure"]),

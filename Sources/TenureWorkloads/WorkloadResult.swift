@@ -59,6 +59,8 @@ public struct WorkloadResult: Codable, Sendable, Equatable {
     public var largeObjectBytesPeak: Int
     /// A number every variant of the workload computes identically (sums of node counts).
     public var checksum: Int
+    /// The JIT's figures, for workloads that compile loops (encoded at the top level).
+    public var jit: JITFigures?
 
     /// A result with every figure given; collector figures default to zero.
     public init(
@@ -132,6 +134,61 @@ public struct WorkloadResult: Codable, Sendable, Equatable {
         case bytesPromoted = "bytes_promoted"
         case arenaBytesPeak = "arena_bytes_peak"
         case largeObjectBytesPeak = "large_object_bytes_peak"
+        case loopsCompiled = "loops_compiled"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        workload = try c.decode(String.self, forKey: .workload)
+        variant = try c.decode(String.self, forKey: .variant)
+        parameters = try c.decode([String: Int].self, forKey: .parameters)
+        wallSeconds = try c.decode(Double.self, forKey: .wallSeconds)
+        peakRSSBytes = try c.decode(Int.self, forKey: .peakRSSBytes)
+        peakRSSIsPerRun = try c.decode(Bool.self, forKey: .peakRSSIsPerRun)
+        finalRSSBytes = try c.decode(Int.self, forKey: .finalRSSBytes)
+        peakLiveBytes = try c.decode(Int.self, forKey: .peakLiveBytes)
+        peakLiveSource = try c.decode(String.self, forKey: .peakLiveSource)
+        minorCollections = try c.decode(Int.self, forKey: .minorCollections)
+        majorCollections = try c.decode(Int.self, forKey: .majorCollections)
+        gcSeconds = try c.decode(Double.self, forKey: .gcSeconds)
+        minorSeconds = try c.decode(Double.self, forKey: .minorSeconds)
+        majorSeconds = try c.decode(Double.self, forKey: .majorSeconds)
+        maxPauseSeconds = try c.decode(Double.self, forKey: .maxPauseSeconds)
+        minorMaxPauseSeconds = try c.decode(Double.self, forKey: .minorMaxPauseSeconds)
+        majorMaxPauseSeconds = try c.decode(Double.self, forKey: .majorMaxPauseSeconds)
+        nurseryBytesAllocated = try c.decode(Int.self, forKey: .nurseryBytesAllocated)
+        bytesPromoted = try c.decode(Int.self, forKey: .bytesPromoted)
+        arenaBytesPeak = try c.decode(Int.self, forKey: .arenaBytesPeak)
+        largeObjectBytesPeak = try c.decode(Int.self, forKey: .largeObjectBytesPeak)
+        checksum = try c.decode(Int.self, forKey: .checksum)
+        jit = c.contains(.loopsCompiled) ? try JITFigures(from: decoder) : nil
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(workload, forKey: .workload)
+        try c.encode(variant, forKey: .variant)
+        try c.encode(parameters, forKey: .parameters)
+        try c.encode(wallSeconds, forKey: .wallSeconds)
+        try c.encode(peakRSSBytes, forKey: .peakRSSBytes)
+        try c.encode(peakRSSIsPerRun, forKey: .peakRSSIsPerRun)
+        try c.encode(finalRSSBytes, forKey: .finalRSSBytes)
+        try c.encode(peakLiveBytes, forKey: .peakLiveBytes)
+        try c.encode(peakLiveSource, forKey: .peakLiveSource)
+        try c.encode(minorCollections, forKey: .minorCollections)
+        try c.encode(majorCollections, forKey: .majorCollections)
+        try c.encode(gcSeconds, forKey: .gcSeconds)
+        try c.encode(minorSeconds, forKey: .minorSeconds)
+        try c.encode(majorSeconds, forKey: .majorSeconds)
+        try c.encode(maxPauseSeconds, forKey: .maxPauseSeconds)
+        try c.encode(minorMaxPauseSeconds, forKey: .minorMaxPauseSeconds)
+        try c.encode(majorMaxPauseSeconds, forKey: .majorMaxPauseSeconds)
+        try c.encode(nurseryBytesAllocated, forKey: .nurseryBytesAllocated)
+        try c.encode(bytesPromoted, forKey: .bytesPromoted)
+        try c.encode(arenaBytesPeak, forKey: .arenaBytesPeak)
+        try c.encode(largeObjectBytesPeak, forKey: .largeObjectBytesPeak)
+        try c.encode(checksum, forKey: .checksum)
+        try jit?.encode(to: encoder)   // its keys sit beside these
     }
 
     /// The result as one JSON object (keys sorted), on one line unless `prettyPrinted`.

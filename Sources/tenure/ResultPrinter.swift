@@ -45,6 +45,12 @@ struct ResultPrinter {
             rows.append(("promoted", bytes(result.bytesPromoted)))
             rows.append(("old space peak", bytes(result.arenaBytesPeak + result.largeObjectBytesPeak)))
         }
+        if let jit = result.jit {
+            rows.append(("loops compiled", "\(jit.loopsCompiled) (\(jit.loopsFreed) freed, \(jit.generations) generations)"))
+            rows.append(("loops alive", "max \(jit.loopsAliveMax), at end \(jit.loopsAliveEnd)"))
+            rows.append(("code bytes", "peak \(bytes(jit.codeBytesPeak)), at end \(bytes(jit.codeBytesEnd))"))
+            rows.append(("code mapped", "peak \(bytes(jit.codeBytesMappedPeak)), at end \(bytes(jit.codeBytesMappedEnd))"))
+        }
         rows.append(("checksum", "\(result.checksum)"))
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { name, value in

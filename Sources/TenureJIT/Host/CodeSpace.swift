@@ -5,7 +5,10 @@
 // host are gone) still finds its code to free. It keeps the per-loop records
 // (block, table, program), the counters behind `JITStatistics`, the words
 // compiled code reads (the current generation) and writes (the error flag),
-// and the frees that happened inside a collection, for the log.
+// and the frees that happened inside a collection, for the log. Code and
+// tables are raw memory the heap cannot see, so they are reported to it as
+// memory pressure: a JIT that compiles a lot brings the next major
+// collection, and with it the freeing of dead loops, sooner.
 import Tenure
 
 /// One compiled loop.
@@ -21,6 +24,10 @@ struct LoopRecord {
 /// Owner of the machine code of all loops of one host.
 final class CodeSpace {
     let memory: ExecutableMemory?
+    /// The heap the tokens live in. Unowned: the heap holds this code space
+    /// (through the token type's destructor), not the other way round, and
+    /// destructors run while the heap still exists (also at its teardown).
+    unowned(unsafe) let heap: Heap
     private(set) var loops: [Int: LoopRecord] = [:]
     private var nextID = 1
 
@@ -37,8 +44,9 @@ final class CodeSpace {
     /// Loops freed since the host last logged: (id, code bytes).
     var freedSinceLog: [(Int, Int)] = []
 
-    init(memory: ExecutableMemory?) {
+    init(memory: ExecutableMemory?, heap: Heap) {
         self.memory = memory
+        self.heap = heap
         generation = .allocate(capacity: 1)
         generation.initialize(to: 0)
         errorFlag = .allocate(capacity: 1)
@@ -58,7 +66,12 @@ final class CodeSpace {
         return nextID
     }
 
+    /// Raw bytes a loop holds outside the heap (code and constant table), reported
+    /// to the heap as memory pressure so that dead loops are found sooner.
+    static func rawBytes(_ loop: LoopRecord) -> Int { loop.codeBytes + 8 * (loop.table.count + 1) }
+
     func add(_ loop: LoopRecord) {
+        heap.addMemoryPressure(CodeSpace.rawBytes(loop))
         loops[loop.id] = loop
         compiled += 1
         codeBytes += loop.codeBytes
@@ -77,6 +90,7 @@ final class CodeSpace {
     /// Frees a dead token's loop (called by the token's destructor, inside a collection).
     func free(loopID: Int) {
         guard let loop = loops.removeValue(forKey: loopID) else { return }
+        heap.removeMemoryPressure(CodeSpace.rawBytes(loop))
         release(loop)
         freed += 1
         codeBytes -= loop.codeBytes

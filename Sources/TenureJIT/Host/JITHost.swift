@@ -88,7 +88,7 @@ public final class JITHost {
         resolvedBackend = .interpreter
         #endif
         self.backend = resolvedBackend
-        codeSpace = CodeSpace(memory: resolvedBackend == .native ? try ExecutableMemory() : nil)
+        codeSpace = CodeSpace(memory: resolvedBackend == .native ? try ExecutableMemory() : nil, heap: heap)
         do {
             tokenType = try heap.register(LoopTokenLayout.layout(codeSpace))
         } catch {
@@ -102,6 +102,11 @@ public final class JITHost {
         if let hookToken { heap.removeCollectionHook(hookToken) }
         manager.stop()
     }
+
+    /// Generations a loop is kept after its last entry; 0: loops are never freed.
+    public var loopLongevity: Int { manager.longevity }
+    /// What advances a generation.
+    public var generationClock: GenerationClock { manager.clock }
 
     /// Registers a helper compiled code can call; returns its number for `callHelper`.
     public func registerHelper(_ helper: JITHelper) -> Int {
