@@ -213,8 +213,10 @@ public final class JITHost {
         if event.kind == .major && manager.clock == .majorCollections { manager.advanceGeneration() }
         if !codeSpace.freedSinceLog.isEmpty {
             if heap.isLogging("jit-mem") {
+                var alive = codeSpace.alive + codeSpace.freedSinceLog.count
                 for (id, bytes) in codeSpace.freedSinceLog {
-                    heap.log("jit-mem", "freed loop=\(id) code_bytes=\(bytes) alive=\(codeSpace.alive)")
+                    alive -= 1
+                    heap.log("jit-mem", "freed loop=\(id) code_bytes=\(bytes) alive=\(alive)")
                 }
             }
             codeSpace.freedSinceLog.removeAll(keepingCapacity: true)
