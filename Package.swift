@@ -16,17 +16,18 @@ let package = Package(
     ],
     targets: [
         .target(name: "CTenure"),
+        .target(name: "SeededRandom"),
         .target(name: "Tenure", dependencies: ["CTenure"]),
         .target(name: "TenureJIT", dependencies: ["Tenure", "CTenure"]),
-        .target(name: "TenureWorkloads", dependencies: ["Tenure", "TenureJIT"]),
+        .target(name: "TenureWorkloads", dependencies: ["Tenure", "TenureJIT", "SeededRandom"]),
         .executableTarget(
             name: "tenure",
             dependencies: [
                 "Tenure", "TenureJIT", "TenureWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .testTarget(name: "TenureTests", dependencies: ["Tenure"]),
-        .testTarget(name: "TenureJITTests", dependencies: ["TenureJIT", "Tenure"]),
+        .testTarget(name: "TenureTests", dependencies: ["Tenure", "SeededRandom"]),
+        .testTarget(name: "TenureJITTests", dependencies: ["TenureJIT", "Tenure", "SeededRandom"]),
         .testTarget(name: "TenureWorkloadsTests", dependencies: ["TenureWorkloads", "Tenure"]),
     ]
 )

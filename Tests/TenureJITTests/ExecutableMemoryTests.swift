@@ -13,6 +13,7 @@ import Glibc
 import Darwin
 #endif
 import Testing
+import SeededRandom
 @testable import TenureJIT
 
 /// mov rax, rdi; add rax, rsi; ret
@@ -105,18 +106,6 @@ private func pattern(_ tag: UInt8, _ size: Int) -> [UInt8] {
 /// Whether the memory at `address` holds `bytes`.
 private func holds(_ address: UInt, _ bytes: [UInt8]) -> Bool {
     bytes.withUnsafeBytes { memcmp(UnsafeRawPointer(bitPattern: address)!, $0.baseAddress!, bytes.count) == 0 }
-}
-
-/// SplitMix64: a small, seeded, reproducible generator.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 private let page = ExecutableMemory.pageSize
@@ -446,7 +435,7 @@ struct RandomRun: Sendable, CustomTestStringConvertible {
     @Test(arguments: RandomRun.all) func randomSequenceMatchesTheModel(run: RandomRun) throws {
         let memory = try ExecutableMemory(
             chunkSize: run.chunkSize, keepSpareChunks: run.keepSpareChunks, forceProtectionFlipping: run.flip)
-        var rng = SplitMix64(state: run.seed)
+        var rng = SplitMix64(seed: run.seed)
         var live: [(block: CodeBlock, tag: UInt8)] = []
         var used = 0, peakUsed = 0
         let operations = 6000

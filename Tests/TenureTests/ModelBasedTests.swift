@@ -25,6 +25,7 @@
 // (TENURE_MODEL_STEPS=<n> changes the length, TENURE_MODEL_SEEDS=<n> the
 // number of seeds, TENURE_MODEL_TRACE=1 prints every action to stderr, which
 // finds the seed and step of a run that crashes).
+import SeededRandom
 import Testing
 @testable import Tenure
 #if canImport(Glibc)

@@ -6,6 +6,7 @@
 // NaN, exponents, Unicode digits, overflow, stray units), each of which must
 // be a SettingSyntaxError with a reason rather than a surprise or a trap; then
 // a seeded fuzz run over all parsers; and the TENURE_LOG syntax.
+import SeededRandom
 import Testing
 @testable import Tenure
 

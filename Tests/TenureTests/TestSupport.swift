@@ -1,9 +1,10 @@
-// Shared pieces of the test suite: configurations, a seeded random number
-// generator, a destructor log, and readers of the process's memory figures.
+// Shared pieces of the test suite: configurations (the seeded generator is
+// SeededRandom.SplitMix64), a destructor log, readers of the memory figures.
 //
 // Every test builds its own heap; nothing here is global mutable state, so
 // tests can run in parallel in one process (Swift Testing's default).
 import Testing
+import SeededRandom
 @testable import Tenure
 #if canImport(Glibc)
 import Glibc
@@ -41,23 +42,6 @@ enum Configs {
     static let all: [(String, HeapConfiguration)] = [
         ("default", HeapConfiguration()), ("small", small), ("stress", .stress),
     ]
-}
-
-/// SplitMix64: a tiny deterministic generator, one per seed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// A value in 0..<n.
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-    /// True with probability `p`.
-    mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
 }
 
 /// Counts destructor calls by the id a test stamped into the object.

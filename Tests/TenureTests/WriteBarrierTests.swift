@@ -9,6 +9,7 @@
 // `storeReference` at an item's offset dirties every card), so they get the
 // same treatment with random items. The verifier must see a consistent heap
 // at every point, and must report a store that skipped the barrier.
+import SeededRandom
 import Testing
 @testable import Tenure
 

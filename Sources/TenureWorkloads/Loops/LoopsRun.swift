@@ -9,6 +9,7 @@
 //   caller:  enter another loop of the phase (its token in a constant slot)
 //            and add its result, n / 16 times.
 import Tenure
+import SeededRandom
 import TenureJIT
 
 struct LoopsRun {
@@ -16,7 +17,7 @@ struct LoopsRun {
     let host: JITHost
     let parameters: LoopsParameters
     let node: ObjectType
-    private var random: LoopsRandom
+    private var random: SplitMix64
 
     static let nextOffset: Int32 = Int32(ObjectLayout.fieldOffset(0))
     static let payloadOffset: Int32 = Int32(ObjectLayout.fieldOffset(1))
@@ -27,7 +28,7 @@ struct LoopsRun {
         self.host = host
         self.parameters = parameters
         node = try heap.register(.object("Node", references: 2, words: 1))
-        random = LoopsRandom(seed: parameters.seed)
+        random = SplitMix64(seed: parameters.seed)
     }
 
     mutating func execute(output: (String) -> Void, figures: inout LoopsFigures) throws -> Int {
@@ -150,18 +151,4 @@ struct LoopsRun {
         let program = LoopProgram(integerCount: 4, referenceCount: 2, argumentCount: 1, instructions: code)
         return try host.compile(program, constants: shape == .caller ? [list, target] : [list])
     }
-}
-
-/// The workload's seeded generator (SplitMix64).
-struct LoopsRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
 }
