@@ -10,7 +10,7 @@
 /// Which events are logged and where.
 public struct LogSpecification: Sendable, Equatable, CustomStringConvertible {
     /// The categories every log line belongs to.
-    public static let knownCategories = ["gc-minor", "gc-collect", "gc-pacing", "jit-mem", "phase"]
+    public static let knownCategories = ["gc-minor", "gc-collect", "jit-mem", "phase", "memory"]
 
     /// The categories asked for, as written ("gc", "jit-mem", "*").
     public var categories: [String]

@@ -5,9 +5,11 @@
 //     <tsc-tick> <ns-since-heap-start> <category> key=value key=value ...
 // so that a reader can redraw memory over time: the time-stamp counter for
 // fine ordering, nanoseconds for a human time axis. The collector writes
-// gc-minor and gc-collect lines; a JIT and the runtime add their own
-// categories (jit-mem, phase) through `Heap.log`. Lines go through a stdio
-// buffer, flushed after each major collection and when the heap goes away.
+// gc-minor, gc-collect and memory lines (a sample of the process's RSS and
+// the heap's sizes at most every 10 ms of collections); a JIT and the
+// runtime add their own categories (jit-mem, phase) through `Heap.log`.
+// docs/logging.md describes every field. Lines go through a stdio buffer,
+// flushed after each major collection and when the heap goes away.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,6 +22,11 @@ struct EventLog {
     let file: UnsafeMutablePointer<FILE>
     let specification: LogSpecification
     let start: Double
+    /// When the last memory line was written (seconds on `Clock`).
+    var lastMemorySample = -1.0
+
+    /// Memory samples are written at most this often.
+    static let memorySampleInterval = 0.010
 
     /// Opens the destination of `specification` ("-": standard error; "%d" in a path: the pid).
     static func open(_ specification: LogSpecification) throws(HeapError) -> EventLog {
@@ -45,6 +52,14 @@ struct EventLog {
 
     func flush() { fflush(file) }
 
+    /// The process's resident set in bytes (/proc/self/statm), 0 when unknown.
+    static func residentBytes() -> Int {
+        guard let text = SystemFiles().readLine("/proc/self/statm") else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * VirtualMemory.pageSize
+    }
+
     func close() {
         fclose(file)
     }
@@ -63,6 +78,18 @@ extension String {
     }
 }
 
+extension HeapState {
+    /// Writes a memory line if the category is on and the last one is old enough.
+    mutating func sampleMemory(force: Bool = false) {
+        guard var log, log.specification.includes("memory") else { return }
+        let now = Clock.now()
+        guard force || now - log.lastMemorySample >= EventLog.memorySampleInterval else { return }
+        log.lastMemorySample = now
+        self.log = log
+        log.write("memory", "rss=\(EventLog.residentBytes()) old_bytes=\(oldBytes) arena_bytes=\(oldSpace.mappedBytes) large_bytes=\(large.bytes) nursery_bytes=\(nurserySize) raw_bytes=\(statistics.rawBytes)")
+    }
+}
+
 extension Heap {
     /// Whether lines of `category` are being logged.
     public func isLogging(_ category: String) -> Bool {
@@ -74,5 +101,6 @@ extension Heap {
     public func log(_ category: String, _ fields: @autoclosure () -> String) {
         guard let log = state.pointee.log, log.specification.includes(category) else { return }
         log.write(category, fields())
+        if category == "phase" { state.pointee.sampleMemory(force: true) }
     }
 }

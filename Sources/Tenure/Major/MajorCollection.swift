@@ -34,9 +34,10 @@ extension HeapState {
             seconds: pause, timestamp: end - createdAt))
         updateSizeStatistics()
         if let log, log.specification.includes("gc-collect") {
-            log.write("gc-collect", "pause_ns=\(Int(pause * 1e9)) heap_before=\(before) heap_after=\(after) next_threshold=\(Int(pacing.threshold)) mapped=\(oldSpace.mappedBytes + large.bytes)")
-            log.flush()
+            log.write("gc-collect", "pause_ns=\(Int(pause * 1e9)) heap_before=\(before) heap_after=\(after) next_threshold=\(Int(pacing.threshold)) mapped=\(oldSpace.mappedBytes + large.bytes) rss=\(EventLog.residentBytes())")
         }
+        sampleMemory(force: true)
+        log?.flush()
         notifyHooks(CollectionEvent(kind: .major, seconds: pause, oldBytesBefore: before, oldBytesAfter: after))
         isCollecting = false
         fast.pointee.nurseryTop = nurseryZeroedEnd

@@ -44,6 +44,7 @@ extension HeapState {
         if let log, log.specification.includes("gc-minor") {
             log.write("gc-minor", "pause_ns=\(Int(pause * 1e9)) nursery_used=\(used) promoted=\(oldBytes - oldBytesBefore) old_bytes=\(oldBytes)")
         }
+        sampleMemory()
         notifyHooks(CollectionEvent(kind: .minor, seconds: pause, oldBytesBefore: oldBytesBefore, oldBytesAfter: oldBytes))
         isCollecting = false
         fast.pointee.nurseryTop = nurseryZeroedEnd
