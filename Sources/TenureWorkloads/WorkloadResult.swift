@@ -45,6 +45,10 @@ public struct WorkloadResult: Codable, Sendable, Equatable {
     public var majorSeconds: Double
     /// The longest pause of any collection, in seconds.
     public var maxPauseSeconds: Double
+    /// The median and 99th-percentile pause of all collections, in seconds
+    /// (from `PauseHistogram`: within 6%).
+    public var pauseP50Seconds: Double = 0
+    public var pauseP99Seconds: Double = 0
     /// The longest minor collection, in seconds.
     public var minorMaxPauseSeconds: Double
     /// The longest major collection, in seconds.
@@ -105,6 +109,8 @@ public struct WorkloadResult: Codable, Sendable, Equatable {
         minorSeconds = statistics.minorSeconds
         majorSeconds = statistics.majorSeconds
         maxPauseSeconds = statistics.maxPause
+        pauseP50Seconds = statistics.pauses.percentile(0.50)
+        pauseP99Seconds = statistics.pauses.percentile(0.99)
         minorMaxPauseSeconds = statistics.minorMaxPause
         majorMaxPauseSeconds = statistics.majorMaxPause
         nurseryBytesAllocated = statistics.nurseryBytesAllocated
@@ -128,6 +134,8 @@ public struct WorkloadResult: Codable, Sendable, Equatable {
         case minorSeconds = "minor_seconds"
         case majorSeconds = "major_seconds"
         case maxPauseSeconds = "max_pause_seconds"
+        case pauseP50Seconds = "pause_p50_seconds"
+        case pauseP99Seconds = "pause_p99_seconds"
         case minorMaxPauseSeconds = "minor_max_pause_seconds"
         case majorMaxPauseSeconds = "major_max_pause_seconds"
         case nurseryBytesAllocated = "nursery_bytes_allocated"
@@ -154,6 +162,8 @@ public struct WorkloadResult: Codable, Sendable, Equatable {
         minorSeconds = try c.decode(Double.self, forKey: .minorSeconds)
         majorSeconds = try c.decode(Double.self, forKey: .majorSeconds)
         maxPauseSeconds = try c.decode(Double.self, forKey: .maxPauseSeconds)
+        pauseP50Seconds = try c.decodeIfPresent(Double.self, forKey: .pauseP50Seconds) ?? 0
+        pauseP99Seconds = try c.decodeIfPresent(Double.self, forKey: .pauseP99Seconds) ?? 0
         minorMaxPauseSeconds = try c.decode(Double.self, forKey: .minorMaxPauseSeconds)
         majorMaxPauseSeconds = try c.decode(Double.self, forKey: .majorMaxPauseSeconds)
         nurseryBytesAllocated = try c.decode(Int.self, forKey: .nurseryBytesAllocated)
@@ -181,6 +191,8 @@ public struct WorkloadResult: Codable, Sendable, Equatable {
         try c.encode(minorSeconds, forKey: .minorSeconds)
         try c.encode(majorSeconds, forKey: .majorSeconds)
         try c.encode(maxPauseSeconds, forKey: .maxPauseSeconds)
+        try c.encode(pauseP50Seconds, forKey: .pauseP50Seconds)
+        try c.encode(pauseP99Seconds, forKey: .pauseP99Seconds)
         try c.encode(minorMaxPauseSeconds, forKey: .minorMaxPauseSeconds)
         try c.encode(majorMaxPauseSeconds, forKey: .majorMaxPauseSeconds)
         try c.encode(nurseryBytesAllocated, forKey: .nurseryBytesAllocated)

@@ -38,6 +38,7 @@ struct ResultPrinter {
             ("major collections", "\(result.majorCollections)"),
             ("GC time", "\(fixed(result.gcSeconds, 3)) s (\(fixed(gcShare, 1))% of wall; minor \(fixed(result.minorSeconds, 3)) s, major \(fixed(result.majorSeconds, 3)) s)"),
             ("max pause", "\(fixed(result.maxPauseSeconds * 1000, 3)) ms (minor \(fixed(result.minorMaxPauseSeconds * 1000, 3)) ms, major \(fixed(result.majorMaxPauseSeconds * 1000, 3)) ms)"),
+            ("pauses", "p50 \(fixed(result.pauseP50Seconds * 1000, 3)) ms, p99 \(fixed(result.pauseP99Seconds * 1000, 3)) ms"),
             ("peak RSS", bytes(result.peakRSSBytes) + (result.peakRSSIsPerRun ? "" : " (process peak: reset refused)")),
             ("peak live", bytes(result.peakLiveBytes) + " (\(result.peakLiveSource))"),
         ]

@@ -49,6 +49,9 @@ public struct HeapStatistics: Sendable, Equatable {
     public var majorCollections = 0
     public var majorSeconds = 0.0
     public var majorMaxPause = 0.0
+    /// The pauses of minor and of major collections, for percentiles.
+    public var minorPauses = PauseHistogram()
+    public var majorPauses = PauseHistogram()
     /// Every major collection, in order.
     public var majorRecords: [MajorCollectionRecord] = []
     /// The most bytes that survived a major collection.
@@ -58,6 +61,12 @@ public struct HeapStatistics: Sendable, Equatable {
 
     /// Total collection time in seconds.
     public var gcSeconds: Double { minorSeconds + majorSeconds }
+    /// The pauses of all collections.
+    public var pauses: PauseHistogram {
+        var all = minorPauses
+        all.merge(majorPauses)
+        return all
+    }
     /// Longest pause in seconds.
     public var maxPause: Double { max(minorMaxPause, majorMaxPause) }
     /// Bytes that survived the last major collection.

@@ -28,6 +28,7 @@ extension HeapState {
         statistics.majorCollections += 1
         statistics.majorSeconds += pause
         statistics.majorMaxPause = max(statistics.majorMaxPause, pause)
+        statistics.majorPauses.record(pause)
         statistics.peakSurvivingBytes = max(statistics.peakSurvivingBytes, after)
         statistics.majorRecords.append(MajorCollectionRecord(
             bytesBefore: before, bytesAfter: after, nextThreshold: Int(pacing.threshold),

@@ -41,6 +41,7 @@ extension HeapState {
         statistics.minorCollections += 1
         statistics.minorSeconds += pause
         statistics.minorMaxPause = max(statistics.minorMaxPause, pause)
+        statistics.minorPauses.record(pause)
         if let log, log.specification.includes("gc-minor") {
             log.write("gc-minor", "pause_ns=\(Int(pause * 1e9)) nursery_used=\(used) promoted=\(oldBytes - oldBytesBefore) old_bytes=\(oldBytes)")
         }
