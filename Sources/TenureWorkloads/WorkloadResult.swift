@@ -65,6 +65,8 @@ public struct WorkloadResult: Codable, Sendable, Equatable {
     public var checksum: Int
     /// The JIT's figures, for workloads that compile loops (encoded at the top level).
     public var jit: JITFigures?
+    /// What each phase did, for workloads with phases (translate).
+    public var phases: [TranslatePhaseReport]?
 
     /// A result with every figure given; collector figures default to zero.
     public init(
@@ -143,6 +145,7 @@ public struct WorkloadResult: Codable, Sendable, Equatable {
         case arenaBytesPeak = "arena_bytes_peak"
         case largeObjectBytesPeak = "large_object_bytes_peak"
         case loopsCompiled = "loops_compiled"
+        case phases
     }
 
     public init(from decoder: Decoder) throws {
@@ -172,6 +175,7 @@ public struct WorkloadResult: Codable, Sendable, Equatable {
         largeObjectBytesPeak = try c.decode(Int.self, forKey: .largeObjectBytesPeak)
         checksum = try c.decode(Int.self, forKey: .checksum)
         jit = c.contains(.loopsCompiled) ? try JITFigures(from: decoder) : nil
+        phases = try c.decodeIfPresent([TranslatePhaseReport].self, forKey: .phases)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -200,6 +204,7 @@ public struct WorkloadResult: Codable, Sendable, Equatable {
         try c.encode(arenaBytesPeak, forKey: .arenaBytesPeak)
         try c.encode(largeObjectBytesPeak, forKey: .largeObjectBytesPeak)
         try c.encode(checksum, forKey: .checksum)
+        try c.encodeIfPresent(phases, forKey: .phases)
         try jit?.encode(to: encoder)   // its keys sit beside these
     }
 

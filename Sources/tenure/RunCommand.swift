@@ -9,7 +9,7 @@ struct RunCommand: ParsableCommand, NamedSubcommands {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a workload and report its time, collections, pauses and memory.",
-        subcommands: [RunBinaryTreesCommand.self, RunGCBenchCommand.self, RunLoopsCommand.self])
+        subcommands: [RunBinaryTreesCommand.self, RunGCBenchCommand.self, RunLoopsCommand.self, RunTranslateCommand.self])
 
     static let subcommandKind = "workload"
 }
