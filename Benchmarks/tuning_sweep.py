@@ -9,11 +9,19 @@
 #
 #   swift build -c release --product tenure
 #   python3 Benchmarks/tuning_sweep.py [.build/release/tenure] [REPS]
+#
+# With --tradeoff OUT.jsonl it sweeps `tenure run translate` over GC_NURSERY
+# and GC_MAJOR_COLLECT instead and writes one JSON result per setting (medians
+# of REPS runs, with a "label"), which `tenure plot --tradeoff OUT.jsonl
+# --output DIR` draws as the space/time trade-off figure.
 import json, resource, statistics, subprocess, sys
 from collections import defaultdict
 
-TENURE = sys.argv[1] if len(sys.argv) > 1 else ".build/release/tenure"
-REPS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+args = [a for a in sys.argv[1:] if not a.startswith("--")]
+TRADEOFF = sys.argv[sys.argv.index("--tradeoff") + 1] if "--tradeoff" in sys.argv else None
+if TRADEOFF: args.remove(TRADEOFF)
+TENURE = args[0] if len(args) > 0 else ".build/release/tenure"
+REPS = int(args[1]) if len(args) > 1 else 3
 NURSERIES = ["256K", "512K", "1M", "2M", "4M", "8M", "16M", "32M", "64M", "128M", "256M"]
 FACTORS = ["1.3", "1.5", "1.82", "2.5", "3.0"]
 BT = ["binary-trees", "--depth", "21"]
@@ -26,6 +34,24 @@ def run(args, key):
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     runs[key].append((cpu, json.loads(out)))
+
+if TRADEOFF:
+    settings = [(n, f) for n in ["1M", "4M", "16M", "64M"] for f in ["1.3", "1.82", "3.0"]]
+    samples = defaultdict(list)
+    for rep in range(REPS):
+        for n, f in settings:
+            out = subprocess.run([TENURE, "run", "translate", "--nursery-size", n, "--major-collect-factor", f, "--json"],
+                                 capture_output=True, text=True, check=True).stdout
+            samples[(n, f)].append(json.loads(out))
+    with open(TRADEOFF, "w") as file:
+        for n, f in settings:
+            runs_ = samples[(n, f)]
+            best = sorted(runs_, key=lambda r: r["wall_seconds"])[len(runs_) // 2]
+            best = dict(best, label=f"GC_NURSERY={n} GC_MAJOR_COLLECT={f}",
+                        wall_seconds=statistics.median(r["wall_seconds"] for r in runs_),
+                        peak_rss_bytes=statistics.median(r["peak_rss_bytes"] for r in runs_))
+            file.write(json.dumps(best) + "\n")
+    sys.exit(0)
 
 for rep in range(REPS):
     for n in NURSERIES:
