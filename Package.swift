@@ -20,14 +20,16 @@ let package = Package(
         .target(name: "Tenure", dependencies: ["CTenure"]),
         .target(name: "TenureJIT", dependencies: ["Tenure", "CTenure"]),
         .target(name: "TenureWorkloads", dependencies: ["Tenure", "TenureJIT", "SeededRandom"]),
+        .target(name: "TenurePlot"),
         .executableTarget(
             name: "tenure",
             dependencies: [
-                "Tenure", "TenureJIT", "TenureWorkloads",
+                "Tenure", "TenureJIT", "TenureWorkloads", "TenurePlot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "TenureTests", dependencies: ["Tenure", "SeededRandom"]),
         .testTarget(name: "TenureJITTests", dependencies: ["TenureJIT", "Tenure", "SeededRandom"]),
         .testTarget(name: "TenureWorkloadsTests", dependencies: ["TenureWorkloads", "Tenure"]),
+        .testTarget(name: "TenurePlotTests", dependencies: ["TenurePlot"]),
     ]
 )

@@ -14,7 +14,7 @@ struct TenureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenure",
         abstract: "Tenure, a precise generational garbage collector: workloads and diagnostics.",
-        subcommands: [RunCommand.self, InfoCommand.self])
+        subcommands: [RunCommand.self, InfoCommand.self, PlotCommand.self])
 
     /// The exit status of a usage error.
     static let usageErrorStatus: Int32 = 2
