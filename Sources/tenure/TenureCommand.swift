@@ -25,12 +25,21 @@ struct TenureCommand: ParsableCommand {
         if let message = SubcommandCheck.unknownSubcommandMessage(in: arguments, root: self) {
             exitWithUsageError(message)
         }
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot()
-            try command.run()
+            command = try parseAsRoot()
         } catch {
             if exitCode(for: error) == .validationFailure {
                 exitWithUsageError(fullMessage(for: error))
+            }
+            exit(withError: error)
+        }
+        do {
+            try command.run()
+        } catch {
+            // Found while running (a bad file, a bad environment value): the message, without usage.
+            if exitCode(for: error) == .validationFailure {
+                exitWithUsageError("Error: " + message(for: error))
             }
             exit(withError: error)
         }

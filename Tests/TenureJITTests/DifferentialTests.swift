@@ -191,7 +191,7 @@ func loopFuzzSwappingHelper(_ context: UnsafeMutableRawPointer?, _ a: Int, _ b: 
     let (slot, type, words) = c.swappable[Int(UInt(bitPattern: b) % UInt(c.swappable.count))]
     guard let object = try? c.heap.allocate(type) else { return -6 }
     for (k, w) in words.enumerated() { object.store(a &+ k, at: Int(w)) }
-    host.setConstant(object, of: c.mainToken!.object, slot: slot)
+    guard (try? host.setConstant(object, of: c.mainToken!.object, slot: slot)) != nil else { return -7 }
     return slot
 }
 

@@ -69,6 +69,21 @@ struct X86LoopCompiler {
         for j in 0..<program.referenceCount { a.store(ref(j), immediate: 0) }
         let argumentRegisters: [Register] = [.rdi, .rsi, .rdx, .rcx]
         for i in 0..<program.argumentCount { a.store(int(i), argumentRegisters[i]) }
+        // The other integer variables start at 0, as in the interpreter. Zeroing runs
+        // from the highest address down, so it also touches every page of a large
+        // frame in order: the stack's guard page cannot be skipped.
+        let unset = max(program.integerCount, 1) - program.argumentCount
+        if unset > 0 {
+            let zero = a.newLabel()
+            a.lea(.rdx, int(program.argumentCount))
+            a.mov(.rcx, immediate: Int64(unset))
+            a.xor(.rax, .rax)
+            a.bind(zero)
+            a.store(Memory(.rdx), .rax)
+            a.sub(.rdx, immediate: 8)
+            a.sub(.rcx, immediate: 1)
+            a.jump(.notEqual, zero)
+        }
         // Stamp the token with the generation of this entry.
         a.load(.rax, slot(0))
         a.mov(.rcx, immediate: Int64(Int(bitPattern: host.codeSpace.generation)))

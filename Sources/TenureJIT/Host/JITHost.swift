@@ -127,6 +127,12 @@ public final class JITHost {
     public func compile(_ program: LoopProgram, constants: [ObjectRef?]) throws(JITError) -> ObjectRef {
         startTracing()
         try program.validate(constantCount: constants.count + 1, helperCount: helpers.count)
+        // A loop enters only loops of this host: their code, error flag and generation are this host's.
+        for slot in program.enteredSlots where slot != 0 {   // slot 0: the loop itself
+            guard let target = constants[slot - 1], target.typeID == tokenType.id else {
+                throw .invalidArgument("compile: constant slot \(slot) is entered (enterLoop) but does not hold a loop token of this host")
+            }
+        }
         let id = codeSpace.newLoopID()
         // The constants are roots while the token is allocated (it may collect).
         return try heap.withRoots(constants.count + 1) { frame throws(JITError) -> ObjectRef in
@@ -144,9 +150,17 @@ public final class JITHost {
             for i in 0...constants.count { heap.storeReference(frame[i], intoTableOf: token, at: i) }
             var block: CodeBlock?
             if backend == .native, let memory = codeSpace.memory {
-                let code = try X86LoopCompiler(host: self, table: table).compile(program)
-                block = try memory.allocate(code.count)
-                try memory.write(code, into: block!)
+                do throws(JITError) {
+                    let code = try X86LoopCompiler(host: self, table: table).compile(program)
+                    block = try memory.allocate(code.count)
+                    try memory.write(code, into: block!)
+                } catch {
+                    // No loop record will own the table: free it, and leave the token without one.
+                    if let block { try? memory.free(block) }
+                    token.store(0, at: LoopTokenLayout.offset(LoopTokenLayout.tableWord))
+                    table.deallocate()
+                    throw error
+                }
                 token.store(UInt(bitPattern: block!.entry), at: LoopTokenLayout.entryOffset)
             }
             let generation = codeSpace.generation.pointee
@@ -187,7 +201,18 @@ public final class JITHost {
     }
 
     /// Replaces constant `slot` of the loop of `token` (with the token's write barrier).
-    public func setConstant(_ value: ObjectRef?, of token: ObjectRef, slot: Int) {
+    /// A slot the loop enters must keep holding a loop token of this host.
+    public func setConstant(_ value: ObjectRef?, of token: ObjectRef, slot: Int) throws(JITError) {
+        guard token.typeID == tokenType.id else {
+            throw .invalidArgument("setConstant: the object is not a loop token of this host")
+        }
+        let loop = codeSpace.record(of: token)
+        guard slot >= 1 && slot < loop.table.count else {
+            throw .invalidArgument("setConstant: slot \(slot) out of range 1..<\(loop.table.count) (slot 0 is the loop's own token)")
+        }
+        if loop.program.enteredSlots.contains(slot), value?.typeID != tokenType.id {
+            throw .invalidArgument("setConstant: slot \(slot) is entered (enterLoop) and must hold a loop token of this host")
+        }
         heap.storeReference(value, intoTableOf: token, at: slot)
     }
 

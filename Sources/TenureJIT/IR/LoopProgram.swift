@@ -84,6 +84,11 @@ public struct LoopProgram: Sendable, Hashable {
         self.instructions = instructions
     }
 
+    /// The constant slots the program enters with `enterLoop`.
+    public var enteredSlots: Set<Int> {
+        Set(instructions.compactMap { if case .enterLoop(_, let slot, _) = $0 { return slot } else { return nil } })
+    }
+
     /// Checks variable numbers, labels, argument counts and that the program
     /// cannot run off its end; the message names the instruction.
     public func validate(constantCount: Int, helperCount: Int) throws(JITError) {
