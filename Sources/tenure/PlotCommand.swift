@@ -31,6 +31,10 @@ struct PlotCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The directory to write the figures to (created if needed).", valueName: "dir"))
     var output: String
 
+    /// Set by `tenure run translate --json --plot`: file names go to standard error.
+    @Flag(name: .long, help: .hidden)
+    var quiet = false
+
     /// The most malformed lines named one by one in warnings.
     static let warningLimit = 10
 
@@ -79,7 +83,11 @@ struct PlotCommand: ParsableCommand {
             } catch {
                 throw ValidationError("cannot write '\(path)': \(PlotCommand.reason(error)); expected --output to name a writable directory")
             }
-            print("wrote \(path)")
+            if quiet {
+                FileHandle.standardError.write(Data("wrote \(path)\n".utf8))
+            } else {
+                print("wrote \(path)")
+            }
         }
     }
 

@@ -1,7 +1,9 @@
 // `tenure run translate`: the synthetic model of PyPy translating itself.
 //
 // Long runs show a progress line on a terminal (standard error, rewritten in
-// place) and nothing when standard error is a pipe or a file.
+// place) and nothing when standard error is a pipe or a file. `--plot DIR`
+// logs every event to DIR/translate.log and then draws its figures there, as
+// `tenure plot` does (the seed's two figures, with the phases as grey bars).
 import ArgumentParser
 import Foundation
 import Tenure
@@ -21,6 +23,11 @@ struct RunTranslateCommand: ParsableCommand {
         valueName: "generations"))
     var longevity: Int?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Log every event to DIR/translate.log and draw the figures there (loops.svg, memory.svg, index.html).",
+        valueName: "dir"))
+    var plot: String?
+
     @OptionGroup var heap: HeapOptions
 
     @OptionGroup var report: ReportOptions
@@ -39,12 +46,23 @@ struct RunTranslateCommand: ParsableCommand {
         var parameters = TranslateParameters()
         parameters.scale = scale
         let progress = ProgressLine()
+        var configuration = try heap.configuration
+        var logPath: String?
+        if let plot {
+            try PlotCommand.makeDirectory(plot)
+            logPath = (plot as NSString).appendingPathComponent("translate.log")
+            configuration.log = LogSpecification(categories: ["*"], destination: logPath!)
+        }
         let result = try TranslateWorkload.run(
-            parameters, configuration: try heap.configuration, loopLongevity: longevity,
+            parameters, configuration: configuration, loopLongevity: longevity,
             output: { line in progress.clear(); printer.workloadLine(line) },
             progress: { phase, fraction in progress.show("[translate] \(phase.rawValue) \(Int(fraction * 100))%") })
         progress.clear()
         printer.finish(result)
+        if let plot, let logPath {
+            // With --json, standard output stays one JSON object: file names go to standard error.
+            try PlotCommand.parse([logPath, "--output", plot] + (report.json ? ["--quiet"] : [])).run()
+        }
     }
 }
 

@@ -17,6 +17,12 @@ public struct LogSpecification: Sendable, Equatable, CustomStringConvertible {
     /// "-" for standard error, else a path ("%d" is replaced by the process id when opened).
     public var destination: String
 
+    /// Events of `categories` (known names, prefixes of them, or "*") written to `destination`.
+    public init(categories: [String], destination: String) {
+        self.categories = categories
+        self.destination = destination
+    }
+
     /// What the setting accepts, for error messages.
     public static let form = "categories:destination, e.g. gc-minor,gc-collect:/tmp/gc-%d.log or gc:- (categories: "
         + knownCategories.joined(separator: ", ") + ", a prefix of them such as gc, or *; destination - is standard error)"
