@@ -12,7 +12,7 @@
 #
 # With --tradeoff OUT.jsonl it sweeps `tenure run translate` over GC_NURSERY
 # and GC_MAJOR_COLLECT instead and writes one JSON result per setting (medians
-# of REPS runs, with a "label"), which `tenure plot --tradeoff OUT.jsonl
+# of REPS runs, labelled "NURSERY / FACTOR"), which `tenure plot --tradeoff OUT.jsonl
 # --output DIR` draws as the space/time trade-off figure.
 import json, resource, statistics, subprocess, sys
 from collections import defaultdict
@@ -47,7 +47,7 @@ if TRADEOFF:
         for n, f in settings:
             runs_ = samples[(n, f)]
             best = sorted(runs_, key=lambda r: r["wall_seconds"])[len(runs_) // 2]
-            best = dict(best, label=f"GC_NURSERY={n} GC_MAJOR_COLLECT={f}",
+            best = dict(best, label=f"{n} / {f}",
                         wall_seconds=statistics.median(r["wall_seconds"] for r in runs_),
                         peak_rss_bytes=statistics.median(r["peak_rss_bytes"] for r in runs_))
             file.write(json.dumps(best) + "\n")
