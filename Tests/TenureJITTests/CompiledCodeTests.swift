@@ -210,15 +210,7 @@ private func reportingHelper(_ context: UnsafeMutableRawPointer?, _ a: Int, _ b:
         for p in [forward, backward] {
             let results = try bench.both(p, arguments: pairs.map { [$0.0, $0.1] })
             for ((a, b), result) in zip(pairs, results) {
-                let taken: Bool
-                switch comparison {
-                case .equal: taken = a == b
-                case .notEqual: taken = a != b
-                case .less: taken = a < b
-                case .lessOrEqual: taken = a <= b
-                case .greater: taken = a > b
-                case .greaterOrEqual: taken = a >= b
-                }
+                let taken = comparison.holds(a, b)
                 #expect(result.compiled == .value(taken ? 1 : 0), "\(a) \(comparison) \(b): compiled \(result.compiled)")
                 #expect(result.interpreted == .value(taken ? 1 : 0), "\(a) \(comparison) \(b): interpreted \(result.interpreted)")
             }

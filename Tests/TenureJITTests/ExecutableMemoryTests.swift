@@ -43,17 +43,7 @@ private struct Mapping: CustomStringConvertible {
 
 /// The process's mappings, as the kernel tells them.
 private func mappings() -> [Mapping] {
-    let fd = open("/proc/self/maps", O_RDONLY)
-    guard fd >= 0 else { return [] }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n <= 0 { break }
-        bytes += buffer[0..<n]
-    }
-    return String(decoding: bytes, as: UTF8.self).split(separator: "\n").compactMap { line in
+    return processMaps().split(separator: "\n").compactMap { line in
         let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
         guard fields.count >= 5 else { return nil }
         let range = fields[0].split(separator: "-")

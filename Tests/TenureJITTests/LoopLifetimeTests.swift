@@ -14,17 +14,7 @@ import Glibc
 #endif
 
 /// sum = 0; for i in 0..<n { sum += i }; return sum
-private let sumProgram = LoopProgram(integerCount: 4, referenceCount: 0, argumentCount: 1, instructions: [
-    .setInteger(destination: 1, value: 0),
-    .setInteger(destination: 2, value: 0),
-    .label(0),
-    .branch(.greaterOrEqual, left: 2, right: 0, label: 1),
-    .arithmetic(.add, destination: 1, left: 1, right: 2),
-    .addImmediate(destination: 2, source: 2, value: 1),
-    .jump(label: 0),
-    .label(1),
-    .returnInteger(source: 1),
-])
+private let sumProgram = JITHostTests.sumProgram
 
 /// A loop with a long body (about 30 KB of code): a few fill a code chunk.
 private let bulkyProgram: LoopProgram = {
@@ -44,17 +34,7 @@ private let callerProgram = LoopProgram(integerCount: 2, referenceCount: 0, argu
 /// The paths of this process's mappings that are memfds named `name` (or any
 /// TenureJIT memfd when `name` is nil).
 private func memfdMappings(_ name: String?) -> [String] {
-    let fd = open("/proc/self/maps", O_RDONLY)
-    guard fd >= 0 else { return [] }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n <= 0 { break }
-        bytes += buffer[0..<n]
-    }
-    return String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init).filter { line in
+    return processMaps().split(separator: "\n").map(String.init).filter { line in
         guard let range = line.range(of: "/memfd:tenure-jit-") else { return false }
         guard let name else { return true }
         let rest = line[range.lowerBound...].dropFirst("/memfd:".count)

@@ -45,17 +45,7 @@ struct LoopInterpreter {
                 case .addImmediate(let d, let s, let v): ints[d] = ints[s] &+ Int(v)
                 case .label: break
                 case .branch(let c, let l, let r, let target):
-                    let a = ints[l], b = ints[r]
-                    let taken: Bool
-                    switch c {
-                    case .equal: taken = a == b
-                    case .notEqual: taken = a != b
-                    case .less: taken = a < b
-                    case .lessOrEqual: taken = a <= b
-                    case .greater: taken = a > b
-                    case .greaterOrEqual: taken = a >= b
-                    }
-                    if taken { pc = labels[target]! }
+                    if c.holds(ints[l], ints[r]) { pc = labels[target]! }
                 case .jump(let target): pc = labels[target]!
                 case .loadConstant(let d, let s): refs.root(d).value = table.slot(s).pointee
                 case .setNull(let d): refs.root(d).value = nil

@@ -20,6 +20,18 @@ public enum ArithmeticOperation: Sendable, Hashable, CaseIterable {
 /// A comparison of two integers (signed).
 public enum Comparison: Sendable, Hashable, CaseIterable {
     case equal, notEqual, less, lessOrEqual, greater, greaterOrEqual
+
+    /// Whether `a` compares to `b` this way.
+    public func holds(_ a: Int, _ b: Int) -> Bool {
+        switch self {
+        case .equal: return a == b
+        case .notEqual: return a != b
+        case .less: return a < b
+        case .lessOrEqual: return a <= b
+        case .greater: return a > b
+        case .greaterOrEqual: return a >= b
+        }
+    }
 }
 
 /// One instruction. `i` names an integer variable, `r` a reference variable.
