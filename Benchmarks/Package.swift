@@ -2,13 +2,15 @@
 // Tenure's benchmarks, in a package of their own so that the main package's
 // builds never pay for package-benchmark and its dependencies.
 //
-// - AllocationBenchmarks, BarrierBenchmarks, WorkloadBenchmarks: suites for
-//   package-benchmark (`swift package benchmark --no-progress </dev/null`).
+// - AllocationBenchmarks, BarrierBenchmarks, CollectionBenchmarks,
+//   WorkloadBenchmarks: suites for package-benchmark
+//   (`swift package benchmark --no-progress </dev/null`).
 // - tenure-bench-report: runs each goal's comparison against its baseline in
 //   one process run and writes docs/benchmarks.md (see run.sh).
 // - BenchKernels: the measured loops and the baselines (bump arena, Swift
 //   class, malloc), shared by both so that both measure the same code. It is
-//   a module of its own, as a runtime using Tenure would be.
+//   a module of its own, as a runtime using Tenure would be. Also the
+//   survival loops (minor collections) and live heaps (major collections).
 import PackageDescription
 
 let package = Package(
@@ -34,7 +36,7 @@ let package = Package(
 )
 
 // One executable per suite group, as package-benchmark expects.
-for suite in ["AllocationBenchmarks", "BarrierBenchmarks", "WorkloadBenchmarks"] {
+for suite in ["AllocationBenchmarks", "BarrierBenchmarks", "CollectionBenchmarks", "WorkloadBenchmarks"] {
     package.targets.append(.executableTarget(
         name: suite,
         dependencies: [

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Builds Tenure's benchmarks in release and measures every performance goal
-# against its baseline in one run: tenure-bench-report prints the goals table
-# and writes docs/benchmarks.md (about 3-4 minutes on a 2-core machine).
+# and every suite against its baselines in one run: tenure-bench-report prints
+# the goals table and the ratios to each baseline, and writes
+# docs/benchmarks.md (about 3-5 minutes on a 2-core machine, depending on
+# what else runs; binary-trees takes most of it).
 #
 #   Benchmarks/run.sh [--suites] [report options...]
 #
 #   --suites   afterwards, also run the package-benchmark suites
 #              (swift package benchmark; several more minutes)
 #   report options: --depth N, --workload-reps N, --gcbench-reps N, --micro-reps N,
+#              --survival-reps N, --major-reps N, --major-sizes MIB,..., --jit-reps N,
+#              --skip SECTION,... (batch, minor, major, translate, loops, binary-trees,
+#              gcbench; new = the first five, workloads = the last two),
 #              --skip-workloads, --nursery BYTES (see Report/Options.swift)
 #
 # A run with report options other than the defaults still writes

@@ -5,7 +5,10 @@
 // without zeroing on reuse), malloc/free, and a Swift final class (ARC). Each
 // iteration allocates one million 24-byte objects; throughput is in
 // allocations per second and a custom metric gives picoseconds per allocation.
-// The ratio against the arena is computed by tenure-bench-report (run.sh).
+// Two patterns: one object at a time, dropped at once (malloc + free of 24
+// bytes), and batches of 1000 allocated, kept in a buffer, then dropped
+// together (1000 mallocs then 1000 frees; Tenure: stored into a rooted array,
+// left to the collector). The ratios are computed by tenure-bench-report (run.sh).
 import Benchmark
 import BenchKernels
 import Tenure
@@ -57,5 +60,27 @@ let benchmarks: @Sendable () -> Void = {
     }
     allocationBenchmark("Swift final class alloc + release (2 refs)") {
         AllocationKernels.swiftClass(count: n)
+    }
+
+    // Batches of 1000: allocate, keep in a buffer, drop together.
+    let batch = 1000
+    let batches = n / batch
+    let slots = AllocationKernels.makeBatchSlots(heap: heap, batch: batch)
+    let rawSlots = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: batch)
+    rawSlots.initialize(repeating: nil, count: batch)
+    let swiftSlots = UnsafeMutablePointer<SwiftPair?>.allocate(capacity: batch)
+    swiftSlots.initialize(repeating: nil, count: batch)
+    let batchArena = BumpArena()
+    allocationBenchmark("batch of 1000: Tenure allocate into a rooted array (24 B)") {
+        AllocationKernels.tenureBatch(heap: heap, type: pair, slots: slots, batch: batch, batches: batches)
+    }
+    allocationBenchmark("batch of 1000: malloc, then free all (24 B)") {
+        AllocationKernels.mallocBatch(slots: rawSlots, batch: batch, batches: batches)
+    }
+    allocationBenchmark("batch of 1000: Swift final class, then release all") {
+        AllocationKernels.swiftClassBatch(slots: swiftSlots, batch: batch, batches: batches)
+    }
+    allocationBenchmark("batch of 1000: bump arena, reset after each batch") {
+        AllocationKernels.arenaBatch(batchArena, slots: rawSlots, batch: batch, batches: batches)
     }
 }

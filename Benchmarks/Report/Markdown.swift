@@ -35,8 +35,15 @@ struct ReportData {
     var date: Date
     var allocation: AllocationFigures
     var barrier: BarrierFigures
+    var batch: BatchFigures?
+    var survival: [SurvivalFigures]
+    var liveHeaps: [LiveHeapFigures]
     var binaryTrees: WorkloadFigures?
     var gcBench: WorkloadFigures?
+    var translate: WorkloadFigures?
+    var loops: WorkloadFigures?
+    /// docs/figures beside the written report (nil: not writing one).
+    var figuresDirectory: String?
     var totalSeconds: Double
 
     /// The goals, in order (a) to (d).
@@ -134,13 +141,16 @@ struct ReportData {
             Tenure's goals are ratios against a baseline, so every baseline below was measured in the \
             same run as the Tenure figure it is compared with, interleaved with it (each repetition runs \
             every variant once, in an order rotated per repetition), and each figure is the median of the \
-            repetitions. Time is CPU time: the thread's CPU time for the loops of (a) and (b), the \
-            child process's user + system time for the workloads of (c) and (d), whose wall time is shown \
-            beside it. Every workload is single-threaded, so on an idle machine the two agree; CPU time \
-            leaves out the time spent waiting while other processes hold the machine's cores (see the load \
-            average below), although it still includes their effect on caches and memory bandwidth. \
-            Release build (`swift build -c release`, `-O`, no unsafe flags), default \
-            `HeapConfiguration` (4 MiB nursery).
+            repetitions. Time is CPU time: the thread's CPU time for the loops measured in this process \
+            ((a), (b), the batch pattern, the survival loops of the minor collections, and the collections \
+            and walks of the live heaps in their child processes), the child process's user + system time \
+            for the workloads ((c), (d), translate, loops), whose wall time is shown beside it. Every \
+            workload is single-threaded, so on an idle machine the two agree; CPU time leaves out the time \
+            spent waiting while other processes hold the machine's cores (see the load average below), \
+            although it still includes their effect on caches and memory bandwidth. Collection pauses are \
+            wall-clock time, as the heap records them; their p50 and p99 come from Tenure's pause \
+            histogram (`PauseHistogram`: logarithmic buckets, within 6 %), the maximum is exact. Release \
+            build (`swift build -c release`, `-O`, no unsafe flags), default `HeapConfiguration` (4 MiB nursery).
 
             ## Machine
 
@@ -157,12 +167,15 @@ struct ReportData {
             ## How to reproduce
 
             ```
-            Benchmarks/run.sh              # release build, this report, writes docs/benchmarks.md (~3 min)
-            Benchmarks/run.sh --suites     # the same, then the package-benchmark suites
+            Benchmarks/run.sh              # release build, this report, writes docs/benchmarks.md (~3-5 min)
+            Benchmarks/run.sh --skip new   # goals (a)-(d) only (~2-4 min)
+            Benchmarks/run.sh --skip workloads,major   # the in-process sections, translate and loops (~1 min)
+            Benchmarks/run.sh --suites     # the report, then the package-benchmark suites
             cd Benchmarks && swift package benchmark --no-progress </dev/null   # the suites alone
             ```
 
-            This report was produced by: `\(options.command ?? CommandLine.arguments.joined(separator: " "))`
+            This report was produced by: `\(options.command ?? CommandLine.arguments.joined(separator: " "))`\
+            \(skippedNote)
 
             ## Goals
 
@@ -171,10 +184,17 @@ struct ReportData {
             \(options.depth != 21 ? "\nbinary-trees ran at **depth \(options.depth)**, not 21: goal (c) is stated for depth 21.\n" : "")
 
             """)
+        out.append(baselineSummary)
         out.append(allocationSection)
         out.append(barrierSection)
+        if let batch { out.append(batchSection(batch)) }
+        if !survival.isEmpty { out.append(survivalSection) }
+        if !liveHeaps.isEmpty { out.append(liveHeapSection) }
         if let bt = binaryTrees { out.append(workloadSection(bt, title: "(c) binary-trees, depth \(options.depth)")) }
         if let gc = gcBench { out.append(workloadSection(gc, title: "(d) GCBench (standard size)")) }
+        if let translate { out.append(jitWorkloadSection(translate)) }
+        if let loops { out.append(jitWorkloadSection(loops)) }
+        out.append(figuresSection)
         return out.joined(separator: "\n")
     }
 
@@ -237,6 +257,7 @@ struct ReportData {
 
     private func workloadSection(_ w: WorkloadFigures, title: String) -> String {
         var rows: [String] = []
+        let nodes = allocatedNodes(workload: w.workload, depth: options.depth)
         for variant in w.variants {
             let wall = w.wallSeconds(variant)
             let rss = w.peakRSS(variant)
@@ -244,10 +265,11 @@ struct ReportData {
             guard let m = w.medianRun(variant) else { continue }
             let r = m.result
             let gc = variant == "tenure"
-                ? "\(r.minorCollections) | \(r.majorCollections) | \(fixed(r.gcSeconds, 3)) | \(fixed(r.maxPauseSeconds * 1000, 2))"
+                ? "\(r.minorCollections) | \(r.majorCollections) | \(fixed(r.gcSeconds, 3)) | \(pauseCell(r))"
                 : "– | – | – | –"
+            let throughput = nodes.map { fixed(Double($0) / cpu.median / 1e6, 1) } ?? "–"
             rows.append("| \(variant) | \(fixed(cpu.median, 3)) | \(fixed(cpu.min, 3)) – \(fixed(cpu.max, 3)) | \(fixed(wall.median, 3)) | "
-                + "\(mebibytes(rss.median)) | \(mebibytes(r.peakLiveBytes)) (\(r.peakLiveSource)) | "
+                + "\(throughput) | \(mebibytes(rss.median)) | \(mebibytes(r.peakLiveBytes)) (\(r.peakLiveSource)) | "
                 + "\(gc) | \(w.runs[variant]!.allSatisfy(\.outputCorrect) ? "yes" : "**no**") |")
         }
         var notes = ""
@@ -280,15 +302,22 @@ struct ReportData {
         return """
             ## \(title)
 
-            From TenureWorkloads; each run is a child process of the report (`--child`), \
+            Command: `\(w.workload == "binary-trees" ? "tenure run binary-trees --depth \(options.depth) --variant VARIANT --json" : "tenure run gcbench --variant VARIANT --json")` \
+            runs the same function once and prints the same JSON object. From TenureWorkloads; each run is a child process of the report (`--child`), \
             \(w.runs.values.map(\.count).max() ?? 0) repetitions per variant. Peak RSS is the child process's VmHWM, \
             reset when the run starts (so it includes the process's own baseline, a few MiB). Collector figures are from the run with the median wall time. Tenure heap: \
             \(options.nurseryBytes.map { "**nursery \(mebibytes($0)) MiB** (not the default)" } ?? "default configuration"). "Output" says whether the run printed exactly the \
             lines (binary-trees) or checksum (GCBench) it must.
 
-            | variant | CPU s (median) | min – max | wall s (median) | peak RSS MiB (median) | peak live MiB (source) | minor GCs | major GCs | GC s | max pause ms | output |
-            |---|---|---|---|---|---|---|---|---|---|---|
+            | variant | CPU s (median) | min – max | wall s (median) | Mnodes/s (CPU) | peak RSS MiB (median) | peak live MiB (source) | minor GCs | major GCs | GC s | pause p50 / p99 / max ms | output |
+            |---|---|---|---|---|---|---|---|---|---|---|---|
             \(rows.joined(separator: "\n"))
+
+            Throughput: \(nodes.map { "\($0) nodes allocated per run" } ?? "–") \
+            (\(w.workload == "binary-trees" ? "every node of every tree: the sum of the checks" : "the stretch and long-lived trees, and every temporary tree, built twice at each depth")), \
+            divided by the median CPU time. The GC s column is `gc_seconds`, the sum of minor and major \
+            collection time as the heap records it (a major collection's time includes the minor collection that starts it, \
+            which is also counted among the minor ones).
 
             \(notes)
             """

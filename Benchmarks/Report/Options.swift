@@ -1,15 +1,26 @@
 // The command line of tenure-bench-report.
 //
 //     tenure-bench-report [--depth N] [--workload-reps N] [--gcbench-reps N] [--micro-reps N]
-//                         [--skip-workloads] [--nursery BYTES] [--write PATH] [--command TEXT]
+//                         [--survival-reps N] [--major-reps N] [--major-sizes MIB,...] [--jit-reps N]
+//                         [--skip SECTION,...] [--skip-workloads] [--nursery BYTES]
+//                         [--write PATH] [--command TEXT]
 //     tenure-bench-report --child binary-trees|gcbench tenure|arc|arena [--depth N] [--nursery BYTES]
+//     tenure-bench-report --child translate|loops default|longevity-0 [--nursery BYTES]
+//     tenure-bench-report --child major-gc tenure|arc|malloc|arena --live-mib N [--major-reps N]
 //
 // --nursery changes the nursery of the Tenure workload runs only (goals (a)
-// and (b) always use the default configuration); the goals are stated for
-// the default configuration, so a report written with it says so.
+// and (b), the batch, survival and live-heap sections always use the default
+// configuration); the goals are stated for the default configuration, so a
+// report written with it says so.
 //
-// The second form is how the report runs each workload: in a child process
-// of its own, so that each run's peak resident set is its own.
+// --skip leaves out sections (comma-separated): batch, minor, major,
+// translate, loops, binary-trees, gcbench; `new` stands for the first five
+// (everything but goals a-d), `workloads` for binary-trees and gcbench (as
+// --skip-workloads does). Goals (a) and (b) always run.
+//
+// The later forms are how the report runs each workload and each live heap:
+// in a child process of its own, so that each run's peak resident set is its
+// own.
 import Foundation
 
 /// What the report was asked to do.
@@ -23,8 +34,18 @@ struct Options {
     var gcbenchRepetitions = 11
     /// Runs of each micro-benchmark loop (the median is reported).
     var microRepetitions = 9
-    /// Skip binary-trees and GCBench (goals c and d).
-    var skipWorkloads = false
+    /// Runs of each variant of the survival loops (minor collections at 0, 10, 50 % survival).
+    var survivalRepetitions = 5
+    /// Timed major collections (and walks) per live-heap size, in one child process.
+    var majorRepetitions = 5
+    /// Live-heap sizes in MiB for the major-collection section.
+    var majorSizesMiB = [16, 64, 256]
+    /// Runs of each translate and loops variant.
+    var jitRepetitions = 5
+    /// Sections left out (see `Options.sections`).
+    var skipped: Set<String> = []
+    /// Child mode of major-gc: the live heap's size in MiB.
+    var liveMiB = 16
     /// Where to write the Markdown report; nil: print only.
     var writePath: String?
     /// The command line to record in the report (run.sh passes its own).
@@ -34,9 +55,19 @@ struct Options {
     /// Child mode: the workload and variant to run once.
     var child: (workload: String, variant: String)?
 
+    /// The sections --skip names.
+    static let sections = ["batch", "minor", "major", "translate", "loops", "binary-trees", "gcbench"]
+
+    /// Whether `section` runs.
+    func runs(_ section: String) -> Bool { !skipped.contains(section) }
+
     static let usage = """
         usage: tenure-bench-report [--depth N] [--workload-reps N] [--gcbench-reps N] [--micro-reps N]
-                                   [--skip-workloads] [--nursery BYTES] [--write PATH] [--command TEXT]
+                                   [--survival-reps N] [--major-reps N] [--major-sizes MIB,...] [--jit-reps N]
+                                   [--skip SECTION,...] [--skip-workloads] [--nursery BYTES]
+                                   [--write PATH] [--command TEXT]
+               sections for --skip: \(sections.joined(separator: ", ")); new (batch, minor, major,
+                                   translate, loops), workloads (binary-trees, gcbench)
         """
 
     /// Parses `arguments` (without the program name); exits with a message on a bad one.
@@ -60,7 +91,28 @@ struct Options {
             case "--workload-reps": options.workloadRepetitions = number("--workload-reps", 1...99)
             case "--gcbench-reps": options.gcbenchRepetitions = number("--gcbench-reps", 1...99)
             case "--micro-reps": options.microRepetitions = number("--micro-reps", 1...999)
-            case "--skip-workloads": options.skipWorkloads = true
+            case "--survival-reps": options.survivalRepetitions = number("--survival-reps", 1...99)
+            case "--major-reps": options.majorRepetitions = number("--major-reps", 1...99)
+            case "--jit-reps": options.jitRepetitions = number("--jit-reps", 1...99)
+            case "--live-mib": options.liveMiB = number("--live-mib", 1...65536)
+            case "--major-sizes":
+                let text = value("--major-sizes")
+                let sizes = text.split(separator: ",").map { Int($0) }
+                guard !sizes.isEmpty, sizes.allSatisfy({ $0.map { (1...65536).contains($0) } ?? false }) else {
+                    fail("invalid --major-sizes \(text): accepted: comma-separated MiB, each 1 to 65536")
+                }
+                options.majorSizesMiB = sizes.map { $0! }
+            case "--skip":
+                let text = value("--skip")
+                for name in text.split(separator: ",").map(String.init) {
+                    switch name {
+                    case "new": options.skipped.formUnion(["batch", "minor", "major", "translate", "loops"])
+                    case "workloads": options.skipped.formUnion(["binary-trees", "gcbench"])
+                    case _ where sections.contains(name): options.skipped.insert(name)
+                    default: fail("invalid --skip \(name): accepted: \(sections.joined(separator: ", ")), new, workloads")
+                    }
+                }
+            case "--skip-workloads": options.skipped.formUnion(["binary-trees", "gcbench"])
             case "--nursery": options.nurseryBytes = number("--nursery", 64...(1 << 36))
             case "--write": options.writePath = value("--write")
             case "--command": options.command = value("--command")
