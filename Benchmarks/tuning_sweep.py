@@ -10,7 +10,7 @@
 #   swift build -c release --product tenure
 #   python3 Benchmarks/tuning_sweep.py [.build/release/tenure] [REPS]
 #
-# With --tradeoff OUT.jsonl it sweeps `tenure run translate` over GC_NURSERY
+# With --tradeoff OUT.jsonl [--scale S] it sweeps `tenure run translate` over GC_NURSERY
 # and GC_MAJOR_COLLECT instead and writes one JSON result per setting (medians
 # of REPS runs, labelled "NURSERY / FACTOR"), which `tenure plot --tradeoff OUT.jsonl
 # --output DIR` draws as the space/time trade-off figure.
@@ -20,6 +20,8 @@ from collections import defaultdict
 args = [a for a in sys.argv[1:] if not a.startswith("--")]
 TRADEOFF = sys.argv[sys.argv.index("--tradeoff") + 1] if "--tradeoff" in sys.argv else None
 if TRADEOFF: args.remove(TRADEOFF)
+SCALE = sys.argv[sys.argv.index("--scale") + 1] if "--scale" in sys.argv else "1"
+if "--scale" in sys.argv: args.remove(SCALE)
 TENURE = args[0] if len(args) > 0 else ".build/release/tenure"
 REPS = int(args[1]) if len(args) > 1 else 3
 NURSERIES = ["256K", "512K", "1M", "2M", "4M", "8M", "16M", "32M", "64M", "128M", "256M"]
@@ -40,7 +42,7 @@ if TRADEOFF:
     samples = defaultdict(list)
     for rep in range(REPS):
         for n, f in settings:
-            out = subprocess.run([TENURE, "run", "translate", "--nursery-size", n, "--major-collect-factor", f, "--json"],
+            out = subprocess.run([TENURE, "run", "translate", "--scale", SCALE, "--nursery-size", n, "--major-collect-factor", f, "--json"],
                                  capture_output=True, text=True, check=True).stdout
             samples[(n, f)].append(json.loads(out))
     with open(TRADEOFF, "w") as file:

@@ -376,11 +376,11 @@ extension ReportData {
     /// The figures `tenure plot` draws into docs/figures, with what each shows.
     static let figures: [(file: String, alt: String, caption: String)] = [
         ("translate-memory.svg", "translate: memory over time",
-         "Memory over a `tenure run translate` run (drawn from its event log, e.g. with `tenure run translate --plot DIR`): the resident set, and the old generation before and after each major collection, with the phases as grey bands. The gap between before and after is the garbage each major collection frees; the gap between RSS and the heap is what the process holds besides the old generation's objects (the nursery, free space in arenas, JIT code, the Swift runtime)."),
+         "Memory over a `tenure run translate --scale 3` run (drawn from its event log, e.g. with `tenure run translate --plot DIR`): the resident set, and the old generation before and after each major collection, with the phases as grey bands. The gap between before and after is the garbage each major collection frees; the gap between RSS and the heap is what the process holds besides the old generation's objects (the nursery, free space in arenas, JIT code, the Swift runtime)."),
         ("translate-loops.svg", "translate: loops alive over time",
          "The compiled JIT loops alive over the same run: with loop longevity, the loops of earlier phases are freed once they have not been entered for that many generations, instead of accumulating to the end as with longevity 0."),
         ("tradeoff.svg", "space/time trade-off",
-         "Wall time (y) against peak RSS (x) of translate runs over the nursery size and the major-collection factor (`Benchmarks/tuning_sweep.py --tradeoff`, drawn with `tenure plot --tradeoff`): what memory each setting saves and what time it costs."),
+         "Wall time (y) against peak RSS (x) of `translate --scale 3` runs (medians of 3), points labelled GC_NURSERY / GC_MAJOR_COLLECT, over the nursery size and the major-collection factor (`Benchmarks/tuning_sweep.py --tradeoff`, drawn with `tenure plot --tradeoff`): what memory each setting saves and what time it costs."),
     ]
 
     var figuresSection: String {
