@@ -58,12 +58,21 @@ struct HeapOptions: ParsableArguments {
         return configuration
     }
 
+    /// The option that sets each field, to name it in errors.
+    static let optionNames = ["nurserySize": "--nursery-size", "minimumHeapSize": "--minimum-heap-size",
+                              "majorCollectFactor": "--major-collect-factor", "debugLevel": "--debug-level"]
+
     /// The configuration in force: the options, then the environment, then the machine.
+    /// Resolved when the command runs, so a bad environment value is reported without usage.
     func resolved() throws(ValidationError) -> ResolvedConfiguration {
         let requested = try requestedConfiguration()
         do {
             return try requested.resolved(environment: HeapConfiguration.processEnvironment)
         } catch {
+            if let option = HeapOptions.optionNames[error.setting] {
+                throw ValidationError(ConfigurationError(setting: option, value: error.value, accepted: error.accepted,
+                                                         reason: error.reason).description)
+            }
             throw ValidationError(error.description)
         }
     }
@@ -74,6 +83,6 @@ struct HeapOptions: ParsableArguments {
     }
 
     func validate() throws {
-        _ = try resolved()
+        _ = try requestedConfiguration()
     }
 }

@@ -5,8 +5,8 @@
 // check what TENURE_GC_MAX=75% means inside a given container. `--root`
 // reads /proc and /sys under another directory (a fixture tree or a copy
 // taken from another machine); `--json` prints one object:
-//   {"prefix": ..., "settings": {"gc_nursery": {"value": ..., "source": "derived",
-//    "from": "L2 cache ..."}, ...},
+//   {"prefix": ..., "settings": {"gc_max_delta": {"value": ..., "source": "derived",
+//    "from": "physical RAM (1/8)"}, ...},
 //    "machine": {...}, "notes": [...]}
 import ArgumentParser
 import Foundation

@@ -46,6 +46,30 @@ import Testing
         #expect(majors.last!.contains("heap_before=") && majors.last!.contains("heap_after="))
     }
 
+    /// Two heaps of one process logging to one path: the file holds whole lines of both.
+    @Test func heapsSharingADestinationInterleaveWholeLines() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tenure-shared-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var c = HeapConfiguration()
+        c.nurserySize = 4096
+        c.log = try LogSpecification.parse("phase:" + path)
+        do {
+            let first = try Heap(configuration: c)
+            first.log("phase", "name=first event=start")
+            let second = try Heap(configuration: c)
+            for i in 0..<200 {
+                first.log("phase", "name=first-\(i) event=start")
+                second.log("phase", "name=second-\(i) event=start")
+            }
+        }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(!text.contains("\0"))
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 401)
+        #expect(lines.contains { $0.hasSuffix("name=first event=start") })
+        #expect(lines.allSatisfy { $0.split(separator: " ").count == 5 })
+    }
+
     @Test func unopenableDestinationIsAnError() throws {
         var c = HeapConfiguration()
         c.log = try LogSpecification.parse("gc:/nonexistent-directory/x.log")

@@ -3,7 +3,7 @@
 // The order, from strongest to weakest (docs/tuning.md):
 //   1. what the embedding runtime's code assigned on `HeapConfiguration`;
 //   2. the environment: PREFIX + GC_NURSERY, GC_MAJOR_COLLECT, ... ;
-//   3. a default derived from the machine (RAM, cgroup limit, caches, NUMA)
+//   3. a default derived from the machine (RAM, cgroup limit, NUMA)
 //      or from another setting (GC_MIN from the nursery);
 //   4. Tenure's built-in constant.
 // Code wins over the environment because a runtime that pins a knob has a
@@ -24,7 +24,7 @@ struct SettingDefinition: Sendable {
     let variable: String
     /// The field `HeapConfiguration.validate()` names for it.
     let field: String
-    /// Its flag in `HeapConfiguration.explicit`.
+    /// Its flag in `HeapConfiguration.explicit.settings`.
     let flag: ExplicitSettings
     /// The accepted syntax, for errors.
     let accepted: String
@@ -146,7 +146,7 @@ extension HeapConfiguration {
         }
         var c = self
         // nil means "the default" for these two: derive it even when code wrote the nil.
-        var explicit = self.explicit
+        var explicit = self.explicit.settings
         if maximumDelta == nil { explicit.remove(.maximumDelta) }
         if minimumHeapSize == nil { explicit.remove(.minimumHeapSize) }
         var settings: [ResolvedSetting] = []
@@ -189,7 +189,7 @@ extension HeapConfiguration {
             }
             throw error
         }
-        c.explicit = .all
+        c.explicit.settings = .all
         return ResolvedConfiguration(configuration: c, settings: settings, machine: machine, prefix: prefix)
     }
 

@@ -45,7 +45,7 @@ public struct HeapConfiguration: Sendable, Equatable {
     public var log: LogSpecification? = nil { didSet { explicit.insert(.log) } }
 
     /// The settings code assigned (and, after resolution, all of them).
-    var explicit: ExplicitSettings = []
+    var explicit = SetInCode()
 
     /// Bytes of an old-space page (one size class per page). A power of two.
     public var pageSize: Int = 8 << 10
@@ -133,7 +133,17 @@ public struct HeapConfiguration: Sendable, Equatable {
     }
 }
 
-/// The settings code assigned, so that resolution fills only the others.
+/// Which settings code assigned: bookkeeping for resolution, not part of a
+/// configuration's value, so two configurations with the same values are
+/// equal however they were made.
+struct SetInCode: Sendable, Equatable {
+    var settings: ExplicitSettings = []
+
+    mutating func insert(_ setting: ExplicitSettings) { settings.insert(setting) }
+    static func == (_: SetInCode, _: SetInCode) -> Bool { true }
+}
+
+/// The settings code can assign, so that resolution fills only the others.
 struct ExplicitSettings: OptionSet, Sendable, Hashable {
     let rawValue: Int
     static let nurserySize = ExplicitSettings(rawValue: 1 << 0)

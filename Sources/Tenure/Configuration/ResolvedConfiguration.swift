@@ -2,8 +2,8 @@
 //
 // A person tuning a runtime needs to know not only what the nursery size is
 // but why: set by the runtime's code, by an environment variable, a built-in
-// default, or derived from the machine (physical RAM, the cgroup limit, the
-// caches). `tenure info` prints exactly this, and a runtime can print it too.
+// default, or derived from the machine (physical RAM, the cgroup limit,
+// NUMA nodes). `tenure info` prints exactly this, and a runtime can print it too.
 
 /// Where a setting's value came from.
 public enum SettingSource: Sendable, Equatable, CustomStringConvertible {

@@ -8,14 +8,17 @@
 // gc-minor, gc-collect and memory lines (a sample of the process's RSS and
 // the heap's sizes at most every 10 ms of collections); a JIT and the
 // runtime add their own categories (jit-mem, phase) through `Heap.log`.
-// docs/logging.md describes every field. Lines go through a stdio buffer,
-// flushed after each major collection and when the heap goes away.
+// docs/logging.md describes every field. Several heaps of one process may
+// share a destination: the first to open a path truncates it, the others
+// append, and every stream is line-buffered on an O_APPEND file so that
+// whole lines interleave and none is overwritten.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 import CTenure
+import Synchronization
 
 /// An open event log.
 struct EventLog {
@@ -28,19 +31,38 @@ struct EventLog {
     /// Memory samples are written at most this often.
     static let memorySampleInterval = 0.010
 
+    /// The paths this process has opened (and so truncated) already.
+    private static let openedPaths = Mutex<Set<String>>([])
+
     /// Opens the destination of `specification` ("-": standard error; "%d" in a path: the pid).
     static func open(_ specification: LogSpecification) throws(HeapError) -> EventLog {
+        let file: UnsafeMutablePointer<FILE>
         if specification.destination == "-" {
             // A stream of its own on a duplicate of fd 2: closing it leaves stderr open.
-            guard let file = fdopen(dup(2), "w") else {
-                throw .invalidArgument("log: cannot write to standard error: \(String(cString: strerror(errno)))")
+            let fd = dup(2)
+            guard fd >= 0, let stream = fdopen(fd, "a") else {
+                let reason = String(cString: strerror(errno))
+                if fd >= 0 { _ = Glibc.close(fd) }
+                throw .invalidArgument("log: cannot write to standard error: \(reason)")
             }
-            return EventLog(file: file, specification: specification, start: Clock.now())
+            file = stream
+        } else {
+            let path = specification.destination.replacingPercentD(with: "\(getpid())")
+            let first = openedPaths.withLock { $0.insert(path).inserted }
+            guard let stream = fopen(path, first ? "w" : "a") else {
+                throw .invalidArgument("log: cannot open \(path) for writing: \(String(cString: strerror(errno)))")
+            }
+            if first {
+                // Reopen for appending, so that heaps opening it later never overwrite this one.
+                guard let appending = freopen(path, "a", stream) else {
+                    throw .invalidArgument("log: cannot open \(path) for appending: \(String(cString: strerror(errno)))")
+                }
+                file = appending
+            } else {
+                file = stream
+            }
         }
-        let path = specification.destination.replacingPercentD(with: "\(getpid())")
-        guard let file = fopen(path, "w") else {
-            throw .invalidArgument("log: cannot open \(path) for writing: \(String(cString: strerror(errno)))")
-        }
+        setvbuf(file, nil, _IOLBF, 1 << 16)
         return EventLog(file: file, specification: specification, start: Clock.now())
     }
 
@@ -80,13 +102,13 @@ extension String {
 
 extension HeapState {
     /// Writes a memory line if the category is on and the last one is old enough.
-    mutating func sampleMemory(force: Bool = false) {
+    mutating func sampleMemory(force: Bool = false, rss: Int? = nil) {
         guard var log, log.specification.includes("memory") else { return }
         let now = Clock.now()
         guard force || now - log.lastMemorySample >= EventLog.memorySampleInterval else { return }
         log.lastMemorySample = now
         self.log = log
-        log.write("memory", "rss=\(EventLog.residentBytes()) old_bytes=\(oldBytes) arena_bytes=\(oldSpace.mappedBytes) large_bytes=\(large.bytes) nursery_bytes=\(nurserySize) raw_bytes=\(statistics.rawBytes)")
+        log.write("memory", "rss=\(rss ?? EventLog.residentBytes()) old_bytes=\(oldBytes) arena_bytes=\(oldSpace.mappedBytes) large_bytes=\(large.bytes) nursery_bytes=\(nurserySize) raw_bytes=\(statistics.rawBytes)")
     }
 }
 

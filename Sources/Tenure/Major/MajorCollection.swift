@@ -34,10 +34,13 @@ extension HeapState {
             bytesBefore: before, bytesAfter: after, nextThreshold: Int(pacing.threshold),
             seconds: pause, timestamp: end - createdAt))
         updateSizeStatistics()
-        if let log, log.specification.includes("gc-collect") {
-            log.write("gc-collect", "pause_ns=\(Int(pause * 1e9)) heap_before=\(before) heap_after=\(after) next_threshold=\(Int(pacing.threshold)) mapped=\(oldSpace.mappedBytes + large.bytes) rss=\(EventLog.residentBytes())")
+        if let log {
+            let rss = EventLog.residentBytes()
+            if log.specification.includes("gc-collect") {
+                log.write("gc-collect", "pause_ns=\(Int(pause * 1e9)) heap_before=\(before) heap_after=\(after) next_threshold=\(Int(pacing.threshold)) mapped=\(oldSpace.mappedBytes + large.bytes) rss=\(rss)")
+            }
+            sampleMemory(force: true, rss: rss)
         }
-        sampleMemory(force: true)
         log?.flush()
         notifyHooks(CollectionEvent(kind: .major, seconds: pause, oldBytesBefore: before, oldBytesAfter: after))
         isCollecting = false

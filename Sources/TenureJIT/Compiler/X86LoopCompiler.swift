@@ -180,6 +180,8 @@ struct X86LoopCompiler {
                     a.jump(epilogue)
                 }
             case .allocate(let d, let type):
+                // The header is stored as a sign-extended 32-bit immediate: ids stay below 2^31.
+                guard type.id < 1 << 31 else { throw .invalidArgument("allocate: type id \(type.id) does not fit a 31-bit immediate") }
                 let slow = a.newLabel(), done = a.newLabel()
                 if type.allocatesSlowly {
                     a.jump(slow)

@@ -181,7 +181,12 @@ public final class JITHost {
         }
         guard arguments.count <= 4 else { throw .invalidArgument("run: \(arguments.count) arguments; accepted: at most 4") }
         if backend == .interpreter { return try interpret(token, arguments: arguments) }
-        let entry = token.load(at: LoopTokenLayout.entryOffset, as: UnsafeRawPointer.self)
+        // The running loop's token stays alive even if the manager drops it meanwhile
+        // (a helper that compiles enough loops to end generations).
+        let mark = heap.rootMark
+        defer { heap.popRoots(to: mark) }
+        let root = heap.pushRoot(token)
+        let entry = root.object.load(at: LoopTokenLayout.entryOffset, as: UnsafeRawPointer.self)
         let function = unsafeBitCast(entry, to: (@convention(c) (Int, Int, Int, Int) -> Int).self)
         let a = arguments + [Int](repeating: 0, count: 4 - arguments.count)
         let result = function(a[0], a[1], a[2], a[3])
@@ -197,7 +202,10 @@ public final class JITHost {
         guard token.typeID == tokenType.id else {
             throw .invalidArgument("interpret: the object is not a loop token of this host")
         }
-        return try LoopInterpreter(host: self).run(token, arguments: arguments)
+        let mark = heap.rootMark
+        defer { heap.popRoots(to: mark) }
+        let root = heap.pushRoot(token)
+        return try LoopInterpreter(host: self).run(root.object, arguments: arguments)
     }
 
     /// Replaces constant `slot` of the loop of `token` (with the token's write barrier).

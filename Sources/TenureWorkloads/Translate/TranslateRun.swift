@@ -15,7 +15,8 @@
 //   source_c             writes "source": a text buffer per function, a big file
 //                        buffer per 50 functions, all short-lived;
 //   compile_c            the graphs and the database die; much garbage (object files).
-// Every phase also compiles JIT loops over its graphs and enters them.
+// Every phase but compile_c (whose graphs are gone) also compiles JIT loops
+// over its graphs and enters them.
 import SeededRandom
 import Tenure
 import TenureJIT
@@ -284,13 +285,15 @@ struct TranslateRun {
 
     /// Compiles this phase's loops over random graphs and enters them.
     mutating func runLoops(_ phase: TranslatePhase) throws -> Int {
-        guard let current = graphs.value ?? previous.value, current.count > 0, parameters.loopsPerScale > 0 else { return 0 }
+        // The count, not the array: compiling allocates, and a young array may move.
+        guard let functionCount = (graphs.value ?? previous.value)?.count, functionCount > 0,
+              parameters.loopsPerScale > 0 else { return 0 }
         let count = parameters.loopsPerPhase * (phase == .pyjitpl ? 3 : 1)
         let mark = heap.rootMark
         defer { heap.popRoots(to: mark) }
         var loops: [Root] = []
         for _ in 0..<count {
-            guard let graph = (graphs.value ?? previous.value)?.loadItem(random.below(current.count)) else { continue }
+            guard let graph = (graphs.value ?? previous.value)?.loadItem(random.below(functionCount)) else { continue }
             loops.append(heap.pushRoot(try host.compile(Self.walkProgram(t), constants: [graph])))
         }
         guard !loops.isEmpty else { return 0 }
