@@ -70,6 +70,6 @@ extension Heap {
         }
         precondition(index >= 0 && index < table.count, "Tenure: reference table slot \(index) out of range 0..<\(table.count)")
         table.slot(index).pointee = value
-        if owner.header & HeaderFlags.trackYoungPointers != 0 { rememberSlowly(owner) }
+        writeBarrier(after: owner)
     }
 }

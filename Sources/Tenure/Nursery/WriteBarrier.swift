@@ -16,6 +16,13 @@ extension Heap {
     @inlinable @inline(__always)
     public func storeReference(_ value: ObjectRef?, into object: ObjectRef, at offset: Int) {
         object.raw.storeBytes(of: value, toByteOffset: offset, as: ObjectRef?.self)
+        writeBarrier(after: object)
+    }
+
+    /// The barrier alone, after a reference store into memory `object` owns
+    /// outside its fields (its reference table).
+    @inlinable @inline(__always)
+    func writeBarrier(after object: ObjectRef) {
         if _slowPath(object.header & HeaderFlags.trackYoungPointers != 0) {
             rememberSlowly(object)
         }

@@ -41,8 +41,10 @@ final class CodeSpace {
     private(set) var aliveMax = 0
     private(set) var codeBytes = 0
     private(set) var codeBytesPeak = 0
-    /// Loops freed since the host last logged: (id, code bytes).
+    /// Loops freed since the host last logged: (id, code bytes); not kept once the host is gone.
     var freedSinceLog: [(Int, Int)] = []
+    /// Whether a host still drains `freedSinceLog` into the log.
+    var hostAttached = true
 
     init(memory: ExecutableMemory?, heap: Heap) {
         self.memory = memory
@@ -94,7 +96,7 @@ final class CodeSpace {
         release(loop)
         freed += 1
         codeBytes -= loop.codeBytes
-        freedSinceLog.append((loopID, loop.codeBytes))
+        if hostAttached { freedSinceLog.append((loopID, loop.codeBytes)) }
     }
 
     private func release(_ loop: LoopRecord) {

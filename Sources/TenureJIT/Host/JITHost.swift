@@ -100,6 +100,8 @@ public final class JITHost {
 
     deinit {
         if let hookToken { heap.removeCollectionHook(hookToken) }
+        codeSpace.hostAttached = false
+        codeSpace.freedSinceLog.removeAll()
         manager.stop()
     }
 
