@@ -46,6 +46,15 @@ public struct MachineFacts: Sendable, Equatable {
             numa: NUMATopology.read(files, library: library ?? (real ? LibNUMA.shared : nil)))
     }
 
-    /// This machine's facts, read on first use.
-    public static let current: MachineFacts = read(SystemFiles())
+    /// This machine's facts, read on first use (by the first heap). libnuma is
+    /// loaded only when sysfs does not show a single node: on a one-node machine
+    /// it has nothing to add, and loading it costs a millisecond and resident pages.
+    public static let current: MachineFacts = {
+        let files = SystemFiles()
+        let oneNode = files.readLine("/sys/devices/system/node/online").flatMap(NUMATopology.countNodes) == 1
+        guard oneNode else { return read(files) }
+        var facts = read(files, numa: .some(nil))
+        facts.numa = NUMATopology(nodes: 1, localNode: 0, source: "sysfs (one node; libnuma not loaded)")
+        return facts
+    }()
 }
