@@ -81,7 +81,8 @@ struct HeapState {
         fast = .allocate(capacity: 1)
         fast.initialize(to: HeapFastState(
             nurseryStart: nursery, nurserySize: nurserySize,
-            shadowStack: shadowBase, shadowCapacity: c.shadowStackCapacity, typeTable: types.records))
+            shadowStack: shadowBase, shadowCapacity: c.shadowStackCapacity, typeTable: types.records,
+            cardSize: c.cardSize))
         statistics.nurseryBytes = nurserySize
     }
 

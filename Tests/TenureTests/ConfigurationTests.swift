@@ -28,6 +28,7 @@ import Testing
         ("youngLargeObjectLimit", { $0.youngLargeObjectLimit = 8 }),
         ("youngLargeObjectLimit", { $0.nurserySize = 64 << 10; $0.youngLargeObjectLimit = 128 << 10 }),
         ("cardSize", { $0.cardSize = 0 }),
+        ("cardSize", { $0.cardSize = 3 }),
         ("shadowStackCapacity", { $0.shadowStackCapacity = 15 }),
     ]
 

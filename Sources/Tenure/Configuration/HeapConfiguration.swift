@@ -57,6 +57,7 @@ public struct HeapConfiguration: Sendable, Equatable {
     /// Left unset, it is 128 KiB or the nursery size if that is smaller.
     public var youngLargeObjectLimit: Int = 128 << 10 { didSet { explicit.insert(.youngLargeObjectLimit) } }
     /// Items per card of a large reference array (a minor collection scans only dirty cards).
+    /// A power of two, so that the barrier finds an item's card with a shift.
     public var cardSize: Int = 128
     /// Slots of the shadow stack (reserved address space; only touched slots use memory).
     public var shadowStackCapacity: Int = 1 << 20
@@ -128,7 +129,9 @@ public struct HeapConfiguration: Sendable, Equatable {
         if youngLargeObjectLimit < 16 || youngLargeObjectLimit > nurserySize {
             throw fail("youngLargeObjectLimit", youngLargeObjectLimit, "16 bytes to the nursery size (\(nurserySize))")
         }
-        if cardSize < 1 { throw fail("cardSize", cardSize, "1 or more items") }
+        if cardSize < 1 || cardSize & (cardSize - 1) != 0 {
+            throw fail("cardSize", cardSize, "a power of two of 1 or more items")
+        }
         if shadowStackCapacity < 16 { throw fail("shadowStackCapacity", shadowStackCapacity, "16 or more slots") }
     }
 }

@@ -17,6 +17,8 @@ public enum HeaderFlags {
     static let hasCards: UInt64 = 1 << 34
     /// At least one card is dirty; the array is in the dirty-card list.
     static let cardsSet: UInt64 = 1 << 35
+    /// Both: a carded array already queued, whose item stores only mark a card (inline).
+    @usableFromInline static let cardsQueued: UInt64 = hasCards | cardsSet
     /// A nursery object that was copied out; word 1 holds the new address.
     static let forwarded: UInt64 = 1 << 36
     /// Lives in the large-object space (its own allocation).

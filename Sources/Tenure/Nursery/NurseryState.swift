@@ -23,11 +23,13 @@ public struct HeapFastState {
     public var shadowLimit: UnsafeMutablePointer<ObjectRef?>
     /// The type table (for `vtable(of:)`).
     @usableFromInline var typeTable: UnsafeMutablePointer<TypeInfo>
+    /// log2 of the card size: an item's card is its index shifted right by this.
+    @usableFromInline var cardShift: Int
 
     @usableFromInline
     init(nurseryStart: UnsafeMutableRawPointer, nurserySize: Int,
          shadowStack: UnsafeMutablePointer<ObjectRef?>, shadowCapacity: Int,
-         typeTable: UnsafeMutablePointer<TypeInfo>) {
+         typeTable: UnsafeMutablePointer<TypeInfo>, cardSize: Int) {
         nurseryFree = nurseryStart
         nurseryTop = nurseryStart + nurserySize
         self.nurseryStart = UInt(bitPattern: nurseryStart)
@@ -36,6 +38,7 @@ public struct HeapFastState {
         shadowBase = shadowStack
         shadowLimit = shadowStack + shadowCapacity
         self.typeTable = typeTable
+        cardShift = cardSize.trailingZeroBitCount
     }
 
     /// Whether `object` is in the nursery.

@@ -9,7 +9,9 @@
 //
 // Large arrays of references have a card table instead: the slow path marks
 // the card of the item written and keeps the flag, and a minor collection
-// scans only the dirty cards.
+// scans only the dirty cards. Once such an array is queued for the next minor
+// collection (cardsSet), further item stores mark their card inline: a shift
+// and a byte store, no call.
 
 extension Heap {
     /// Stores `value` into the reference field at byte `offset` of `object`.
@@ -34,8 +36,16 @@ extension Heap {
     public func storeItem(_ value: ObjectRef?, into array: ObjectRef, at index: Int) {
         assert(index >= 0 && index < array.count, "Tenure: storeItem index \(index) out of range 0..<\(array.count)")
         array.raw.storeBytes(of: value, toByteOffset: ObjectLayout.arrayItemsOffset + index &* 8, as: ObjectRef?.self)
-        if _slowPath(array.header & HeaderFlags.trackYoungPointers != 0) {
-            rememberItemSlowly(array, index: index)
+        let header = array.header
+        if _slowPath(header & HeaderFlags.trackYoungPointers != 0) {
+            if header & HeaderFlags.cardsQueued == HeaderFlags.cardsQueued {
+                // A carded array already queued for the next minor collection: only
+                // the card byte is left to mark (card table in the prefix, see LargeObjects).
+                let prefix = array.raw.load(fromByteOffset: -16, as: Int.self)
+                (array.raw - prefix).storeBytes(of: 1 as UInt8, toByteOffset: index &>> fast.pointee.cardShift, as: UInt8.self)
+            } else {
+                rememberItemSlowly(array, index: index)
+            }
         }
     }
 
@@ -68,7 +78,7 @@ extension HeapState {
             remember(array)
             return
         }
-        LargeObjectSpace.cards(of: array)[index / configuration.cardSize] = 1
+        LargeObjectSpace.cards(of: array)[index >> fast.pointee.cardShift] = 1
         markCardsSet(array)
     }
 
