@@ -178,59 +178,57 @@ struct TranslateRun {
 
     /// A graph with `shape[b]` operations in block b, variables flowing between
     /// operations, exits linking blocks, and a few temporaries per operation.
-    mutating func buildGraph(id: Int, shape: [Int]) throws -> ObjectRef {
-        let mark = heap.rootMark
-        defer { heap.popRoots(to: mark) }
-        let f = RootFrame(base: heap.pushRoot(nil).slot, count: 8)
-        for _ in 1..<8 { _ = heap.pushRoot(nil) }
-        f[0] = try heap.allocate(t.graph)
-        f[0]!.store(id, at: TranslateTypes.graphID)
-        f[1] = try heap.allocateArray(t.references, count: shape.count)
-        heap.storeReference(f[1], into: f[0]!, at: TranslateTypes.graphBlocks)
-        for (b, opCount) in shape.enumerated() {
-            f[2] = try heap.allocate(t.block)
-            f[2]!.store(b, at: TranslateTypes.blockID)
-            heap.storeItem(f[2], into: f[1]!, at: b)
-            let inputs = 1 + random.below(3)
-            f[5] = try heap.allocateArray(t.references, count: inputs)
-            heap.storeReference(f[5], into: f[2]!, at: TranslateTypes.blockInputs)
-            for k in 0..<inputs { heap.storeItem(try newVariable(), into: f[5]!, at: k) }
-            f[3] = try heap.allocateArray(t.references, count: opCount)
-            heap.storeReference(f[3], into: f[2]!, at: TranslateTypes.blockOperations)
-            for o in 0..<opCount {
-                f[4] = try heap.allocate(t.operation)
-                f[4]!.store(random.below(200), at: TranslateTypes.operationCode)
-                heap.storeItem(f[4], into: f[3]!, at: o)
-                let argc = 1 + random.below(3)
-                f[7] = try heap.allocateArray(t.references, count: argc)
-                heap.storeReference(f[7], into: f[4]!, at: TranslateTypes.operationArguments)
-                for a in 0..<argc {
-                    let source = o > 0 && random.chance(0.5)
-                        ? f[3]!.loadItem(o - 1)!.loadReference(at: TranslateTypes.operationResult)
-                        : f[5]!.loadItem(random.below(inputs))
-                    heap.storeItem(source, into: f[7]!, at: a)
+    mutating func buildGraph(id: Int, shape: [Int]) throws(HeapError) -> ObjectRef {
+        try heap.withRoots(8) { f throws(HeapError) -> ObjectRef in
+            f[0] = try heap.allocate(t.graph)
+            f[0]!.store(id, at: TranslateTypes.graphID)
+            f[1] = try heap.allocateArray(t.references, count: shape.count)
+            heap.storeReference(f[1], into: f[0]!, at: TranslateTypes.graphBlocks)
+            for (b, opCount) in shape.enumerated() {
+                f[2] = try heap.allocate(t.block)
+                f[2]!.store(b, at: TranslateTypes.blockID)
+                heap.storeItem(f[2], into: f[1]!, at: b)
+                let inputs = 1 + random.below(3)
+                f[5] = try heap.allocateArray(t.references, count: inputs)
+                heap.storeReference(f[5], into: f[2]!, at: TranslateTypes.blockInputs)
+                for k in 0..<inputs { heap.storeItem(try newVariable(), into: f[5]!, at: k) }
+                f[3] = try heap.allocateArray(t.references, count: opCount)
+                heap.storeReference(f[3], into: f[2]!, at: TranslateTypes.blockOperations)
+                for o in 0..<opCount {
+                    f[4] = try heap.allocate(t.operation)
+                    f[4]!.store(random.below(200), at: TranslateTypes.operationCode)
+                    heap.storeItem(f[4], into: f[3]!, at: o)
+                    let argc = 1 + random.below(3)
+                    f[7] = try heap.allocateArray(t.references, count: argc)
+                    heap.storeReference(f[7], into: f[4]!, at: TranslateTypes.operationArguments)
+                    for a in 0..<argc {
+                        let source = o > 0 && random.chance(0.5)
+                            ? f[3]!.loadItem(o - 1)!.loadReference(at: TranslateTypes.operationResult)
+                            : f[5]!.loadItem(random.below(inputs))
+                        heap.storeItem(source, into: f[7]!, at: a)
+                    }
+                    heap.storeReference(try newVariable(), into: f[4]!, at: TranslateTypes.operationResult)
+                    if random.chance(0.3) { _ = try heap.allocateArray(t.bytes, count: 32 + random.below(224)) }
+                    operations += 1
                 }
-                heap.storeReference(try newVariable(), into: f[4]!, at: TranslateTypes.operationResult)
-                if random.chance(0.3) { _ = try heap.allocateArray(t.bytes, count: 32 + random.below(224)) }
-                operations += 1
             }
-        }
-        for b in 0..<shape.count {
-            let exits = b == shape.count - 1 ? 0 : 1 + random.below(2)
-            f[3] = try heap.allocateArray(t.references, count: exits)
-            heap.storeReference(f[3], into: f[1]!.loadItem(b)!, at: TranslateTypes.blockExits)
-            for e in 0..<exits {
-                f[4] = try heap.allocate(t.link)
-                f[4]!.store(e, at: TranslateTypes.linkExitCase)
-                heap.storeItem(f[4], into: f[3]!, at: e)
-                heap.storeReference(f[1]!.loadItem(random.below(shape.count)), into: f[4]!, at: TranslateTypes.linkTarget)
-                f[7] = try heap.allocateArray(t.references, count: 1)
-                heap.storeReference(f[7], into: f[4]!, at: TranslateTypes.linkArguments)
-                let inputs = f[1]!.loadItem(b)!.loadReference(at: TranslateTypes.blockInputs)!
-                heap.storeItem(inputs.loadItem(0), into: f[7]!, at: 0)
+            for b in 0..<shape.count {
+                let exits = b == shape.count - 1 ? 0 : 1 + random.below(2)
+                f[3] = try heap.allocateArray(t.references, count: exits)
+                heap.storeReference(f[3], into: f[1]!.loadItem(b)!, at: TranslateTypes.blockExits)
+                for e in 0..<exits {
+                    f[4] = try heap.allocate(t.link)
+                    f[4]!.store(e, at: TranslateTypes.linkExitCase)
+                    heap.storeItem(f[4], into: f[3]!, at: e)
+                    heap.storeReference(f[1]!.loadItem(random.below(shape.count)), into: f[4]!, at: TranslateTypes.linkTarget)
+                    f[7] = try heap.allocateArray(t.references, count: 1)
+                    heap.storeReference(f[7], into: f[4]!, at: TranslateTypes.linkArguments)
+                    let inputs = f[1]!.loadItem(b)!.loadReference(at: TranslateTypes.blockInputs)!
+                    heap.storeItem(inputs.loadItem(0), into: f[7]!, at: 0)
+                }
             }
+            return f[0]!
         }
-        return f[0]!
     }
 
     /// Replaces each block's operations array by a longer one with a stack check first.
