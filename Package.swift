@@ -21,6 +21,7 @@ let package = Package(
         .target(name: "TenureJIT", dependencies: ["Tenure", "CTenure"]),
         .target(name: "TenureWorkloads", dependencies: ["Tenure", "TenureJIT", "SeededRandom"]),
         .target(name: "TenurePlot"),
+        .target(name: "SOMParser"),
         .executableTarget(
             name: "tenure",
             dependencies: [
@@ -31,5 +32,6 @@ let package = Package(
         .testTarget(name: "TenureJITTests", dependencies: ["TenureJIT", "Tenure", "SeededRandom"]),
         .testTarget(name: "TenureWorkloadsTests", dependencies: ["TenureWorkloads", "Tenure"]),
         .testTarget(name: "TenurePlotTests", dependencies: ["TenurePlot"]),
+        .testTarget(name: "SOMParserTests", dependencies: ["SOMParser"]),
     ]
 )
