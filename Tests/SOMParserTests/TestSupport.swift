@@ -8,6 +8,11 @@ func lex(_ source: String) throws -> [(TokenKind, String)] {
     try Lexer.tokenize(source, file: "test.som").dropLast().map { ($0.kind, $0.text) }
 }
 
+/// Token lists compare kind by kind and text by text (tuples are not Equatable).
+func == (lhs: [(TokenKind, String)], rhs: [(TokenKind, String)]) -> Bool {
+    lhs.count == rhs.count && zip(lhs, rhs).allSatisfy { $0 == $1 }
+}
+
 /// The kinds of `source`'s tokens, without the final end of file.
 func kinds(_ source: String) throws -> [TokenKind] {
     try lex(source).map(\.0)
