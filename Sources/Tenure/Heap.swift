@@ -7,7 +7,10 @@
 // full, and old objects with a mark-sweep major collection paced by
 // `HeapConfiguration`.
 //
-// A heap is used by one thread at a time and is not `Sendable`.
+// A heap is used by one thread at a time and is not `Sendable`. Callbacks
+// (destructors, hooks, root scanners) may call only what docs/embedding.md
+// lists for them; the other calls stop the process with a message naming the
+// call and the callback.
 
 /// A garbage-collected heap.
 public final class Heap {
@@ -49,27 +52,44 @@ public final class Heap {
 
     // MARK: Types
 
-    /// Registers a fixed-size type.
+    /// Registers a fixed-size type. The handle works only with this heap.
     public func register(_ layout: TypeLayout) throws(TypeLayoutError) -> ObjectType {
         if case .array = layout.shape {
             throw TypeLayoutError(description: "type '\(layout.name)' is an array type: register it with registerArray")
         }
-        let (id, info) = try state.pointee.types.register(layout)
-        fast.pointee.typeTable = state.pointee.types.records
-        return ObjectType(id: id, size: info.size,
-                          allocatesSlowly: info.hasDestructor || Int(info.size) > configuration.youngLargeObjectLimit)
+        let (id, info) = try registerLayout(layout)
+        return ObjectType(id: id, size: info.size, header: state.pointee.headerWord(typeID: id),
+                          allocatesSlowly: info.hasDestructor || Int(info.size) > configuration.youngLargeObjectLimit
+                            || configuration.checked,
+                          owner: UnsafeMutableRawPointer(fast))
     }
 
-    /// Registers an array type.
+    /// Registers an array type. The handle works only with this heap.
     public func registerArray(_ layout: TypeLayout) throws(TypeLayoutError) -> ArrayType {
         guard case .array(let items) = layout.shape else {
             throw TypeLayoutError(description: "type '\(layout.name)' is not an array type: register it with register")
         }
-        let (id, info) = try state.pointee.types.register(layout)
-        fast.pointee.typeTable = state.pointee.types.records
+        let (id, info) = try registerLayout(layout)
         return ArrayType(id: id, itemShift: info.itemShift, itemsAreReferences: items == .references,
-                         allocatesSlowly: info.hasDestructor, youngObjectLimit: configuration.youngLargeObjectLimit)
+                         header: state.pointee.headerWord(typeID: id),
+                         allocatesSlowly: info.hasDestructor || configuration.checked,
+                         youngObjectLimit: configuration.youngLargeObjectLimit, owner: UnsafeMutableRawPointer(fast))
     }
+
+    private func registerLayout(_ layout: TypeLayout) throws(TypeLayoutError) -> (UInt32, TypeInfo) {
+        guard !state.pointee.isCollecting else {
+            throw TypeLayoutError(description: "type '\(layout.name)' registered from inside a collection (a destructor, hook or root scanner); accepted: registration outside collections")
+        }
+        let registered = try state.pointee.types.register(layout)
+        fast.pointee.typeTable = state.pointee.types.records
+        return registered
+    }
+
+    /// Whether `type` was registered with this heap (handles of other heaps are refused).
+    public func owns(_ type: ObjectType) -> Bool { type.owner == UnsafeMutableRawPointer(fast) }
+
+    /// Whether `type` was registered with this heap.
+    public func owns(_ type: ArrayType) -> Bool { type.owner == UnsafeMutableRawPointer(fast) }
 
     /// The name a type was registered with.
     public func typeName(_ id: UInt32) -> String? {
@@ -89,33 +109,37 @@ public final class Heap {
 
     /// Runs a minor collection now.
     public func collectMinor() {
-        precondition(!state.pointee.isCollecting,
-                     "Tenure: collectMinor() called from inside a collection (a destructor or a collection hook)")
+        refuseInsideCollections("collectMinor()")
         state.pointee.minorCollection()
+        deliverCollectionEvents()
     }
 
     /// Runs a major collection now (after a minor one).
     public func collect() {
-        precondition(!state.pointee.isCollecting,
-                     "Tenure: collect() called from inside a collection (a destructor or a collection hook)")
+        refuseInsideCollections("collect()")
         state.pointee.majorCollection()
+        deliverCollectionEvents()
     }
 
     /// Tells the heap that the runtime allocated `bytes` of raw memory owned by
-    /// heap objects, so that the next major collection comes sooner.
+    /// heap objects, so that the next major collection comes sooner. Allowed in
+    /// every callback.
     public func addMemoryPressure(_ bytes: Int) {
-        precondition(bytes >= 0, "Tenure: addMemoryPressure(\(bytes)): accepted: 0 or more bytes")
-        state.pointee.pacing.addPressure(bytes)
-        state.pointee.statistics.rawBytes += bytes
-        state.pointee.statistics.rawBytesPeak = max(state.pointee.statistics.rawBytesPeak, state.pointee.statistics.rawBytes)
-        state.pointee.statistics.rawBytesReported += bytes
+        tenureCheck(bytes >= 0, "addMemoryPressure(\(bytes)): accepted: 0 or more bytes")
+        let account = state.pointee.rawMemory
+        account.pointee.bytes += bytes
+        account.pointee.peak = max(account.pointee.peak, account.pointee.bytes)
+        account.pointee.reported += bytes
+        account.pointee.pressure += Double(bytes + 16)
     }
 
-    /// Tells the heap that `bytes` of raw memory reported with `addMemoryPressure` were freed.
+    /// Tells the heap that `bytes` of raw memory reported with `addMemoryPressure`
+    /// were freed. Allowed in every callback (a destructor freeing a buffer).
     public func removeMemoryPressure(_ bytes: Int) {
-        precondition(bytes >= 0 && bytes <= state.pointee.statistics.rawBytes,
-                     "Tenure: removeMemoryPressure(\(bytes)): accepted: 0 to the \(state.pointee.statistics.rawBytes) bytes reported")
-        state.pointee.statistics.rawBytes -= bytes
+        let account = state.pointee.rawMemory
+        tenureCheck(bytes >= 0 && bytes <= account.pointee.bytes,
+                    "removeMemoryPressure(\(bytes)): accepted: 0 to the \(account.pointee.bytes) bytes reported and not yet removed")
+        account.pointee.bytes -= bytes
     }
 
     /// Whether `object` is young (in the nursery or a young large object).
@@ -125,15 +149,37 @@ public final class Heap {
 
     // MARK: Statistics
 
-    /// The heap's statistics now.
+    /// The heap's statistics now. Not from a destructor or root scanner.
     public var statistics: HeapStatistics {
-        state.pointee.updateSizeStatistics()
-        return state.pointee.statistics
+        refuseWhileCollecting("statistics")
+        return state.pointee.currentStatistics()
     }
 
     /// Old-generation bytes in use (arena cells and large objects): what the pacing counts.
-    public var oldGenerationBytes: Int { state.pointee.oldBytes }
+    public var oldGenerationBytes: Int {
+        refuseWhileCollecting("oldGenerationBytes")
+        return state.pointee.oldBytes
+    }
 
-    /// The threshold of old-generation bytes at which the next major collection starts.
-    public var majorCollectionThreshold: Int { Int(state.pointee.pacing.threshold) }
+    /// The threshold of old-generation bytes at which the next major collection
+    /// starts (lowered by the raw memory reported since the last one).
+    public var majorCollectionThreshold: Int {
+        refuseWhileCollecting("majorCollectionThreshold")
+        return Int(state.pointee.pacing.threshold - state.pointee.rawMemory.pointee.pressure)
+    }
+
+    // MARK: Callback rules
+
+    /// Stops the process when called from a destructor, a hook or a root scanner.
+    func refuseInsideCollections(_ call: String) {
+        let phase = state.pointee.phase
+        tenureCheck(phase == .idle,
+                    "\(call) called from \(phase == .notifying ? "a collection hook" : "a destructor or a root scanner"): a collection is running; accepted: \(call) outside collections (docs/embedding.md lists what callbacks may call)")
+    }
+
+    /// Stops the process when called from a destructor or a root scanner (hooks may call it).
+    func refuseWhileCollecting(_ call: String) {
+        tenureCheck(state.pointee.phase != .collecting,
+                    "\(call) called from a destructor or a root scanner: the heap is half-way through a collection; accepted: \(call) outside collections and in collection hooks (docs/embedding.md)")
+    }
 }

@@ -5,6 +5,13 @@
 // property and pay no exclusivity check per access. The pieces are the
 // nursery (bump region), the old space (size-class pages), the large-object
 // space, the roots, the work lists, the pacing and the statistics.
+//
+// Callbacks (destructors, hooks, root scanners) run inside those mutating
+// methods. What they may call is listed in docs/embedding.md ("What callbacks
+// may call"); the state those calls change (raw-memory pressure, the event
+// log's sampling clock) lives behind pointers of its own (`rawMemory`, the
+// log object), never in this struct's own storage, so that a callback never
+// writes memory the running method holds exclusively.
 
 struct HeapState {
     let configuration: HeapConfiguration
@@ -13,25 +20,21 @@ struct HeapState {
     let weakReferenceType: UInt32
     /// When the heap was created (monotonic seconds), for time stamps.
     let createdAt = Clock.now()
+    /// Checked mode (`HeapConfiguration.checked`): handles take the slow path,
+    /// reference stores are checked, the emptied nursery is poisoned.
+    let checked: Bool
 
-    // Nursery
-    let nurseryStart: UnsafeMutableRawPointer
-    let nurserySize: Int
-    /// The nursery is zero from the allocation pointer up to here (the fast path's limit).
-    var nurseryZeroedEnd: UnsafeMutableRawPointer
-    /// Beyond here the nursery is zero too (never written since the last reset).
-    var nurseryDirtyEnd: UnsafeMutableRawPointer
-
-    // Old generation
+    // Spaces
+    var nursery: Nursery
     var oldSpace: OldSpace
     var large = LargeObjectSpace()
 
     // Roots
     let shadowBase: UnsafeMutablePointer<ObjectRef?>
     var globalRoots = GlobalRootTable()
-    var rootScanners = CallbackRegistry<(RootVisitor) -> Void>()
+    let rootScanners = CallbackRegistry<(RootVisitor) -> Void>()
 
-    // Work lists
+    // Work lists (addresses of objects)
     /// Old objects whose fields a minor collection must trace: remembered by
     /// the write barrier, or just promoted.
     var oldObjectsToTrace = AddressStack()
@@ -39,6 +42,9 @@ struct HeapState {
     var arraysWithDirtyCards = AddressStack()
     /// Nursery objects whose type has a destructor.
     var youngObjectsWithDestructors = AddressStack()
+    /// Old objects (small and large) whose type has a destructor: a major
+    /// collection runs the destructors of the unmarked ones before it frees anything.
+    var oldObjectsWithDestructors = AddressStack()
     /// Weak references allocated since the last minor collection, and older ones.
     var youngWeakReferences = AddressStack()
     var oldWeakReferences = AddressStack()
@@ -46,48 +52,61 @@ struct HeapState {
 
     // Pacing and state
     var pacing: Pacing
+    /// Raw memory the runtime reported (`addMemoryPressure`); behind a pointer
+    /// because a destructor reports frees while a collection runs.
+    let rawMemory: UnsafeMutablePointer<RawMemoryAccount>
     var statistics = HeapStatistics()
-    var isCollecting = false
+    /// Collections that ended and whose hooks have not been called yet (CollectionCycle.swift).
+    var pendingEvents: [CollectionEvent] = []
+    /// The old generation was over the maximum heap size after the last
+    /// collection: the fast path is closed and the next allocation runs a major
+    /// collection first (AllocationLimits.swift).
+    var overLimit = false
     /// The event log, when the configuration asks for one.
-    var log: EventLog?
+    let log: EventLog?
     /// The error of the last allocation compiled code asked for and could not get.
     var compiledCodeError: HeapError?
-    var collectionHooks = CallbackRegistry<(CollectionEvent) -> Void>()
+    let collectionHooks = CallbackRegistry<(CollectionEvent) -> Void>()
 
     init(configuration c: HeapConfiguration) throws(HeapError) {
         configuration = c
-        log = try c.log.map { spec throws(HeapError) in try EventLog.open(spec) }
-        nurserySize = VirtualMemory.roundUp(c.nurserySize, to: 8)
-        guard let nursery = VirtualMemory.map(HeapState.mappedBytes(nurserySize)) else {
-            log?.close()
-            throw HeapError.outOfMemory(requested: nurserySize)
+        checked = c.checked
+        guard MemoryReserve.ensure(MemoryReserve.bytesNeeded(by: c)) else {
+            throw .outOfMemory(requested: MemoryReserve.bytesNeeded(by: c))
         }
-        nurseryStart = nursery
-        nurseryZeroedEnd = nursery + nurserySize
-        nurseryDirtyEnd = nursery
-        let shadowBytes = HeapState.mappedBytes(c.shadowStackCapacity * 8)
+        guard let nursery = Nursery(size: c.nurserySize, poisons: c.checked) else {
+            throw .outOfMemory(requested: c.nurserySize)
+        }
+        let shadowBytes = VirtualMemory.roundUp(c.shadowStackCapacity * 8, to: VirtualMemory.pageSize)
         guard let shadow = VirtualMemory.map(shadowBytes) else {
-            VirtualMemory.unmap(nursery, HeapState.mappedBytes(nurserySize))
-            log?.close()
-            throw HeapError.outOfMemory(requested: shadowBytes)
+            nursery.release()
+            throw .outOfMemory(requested: shadowBytes)
         }
+        do {
+            log = try c.log.map { spec throws(HeapError) in try EventLog.open(spec) }
+        } catch {
+            nursery.release()
+            VirtualMemory.unmap(shadow, shadowBytes)
+            throw error
+        }
+        self.nursery = nursery
         shadowBase = shadow.bindMemory(to: ObjectRef?.self, capacity: c.shadowStackCapacity)
-        // Raw tables are allocated only once both mappings succeeded: a failed init leaves nothing behind.
+        // Raw tables are allocated only once the mappings succeeded: a failed init leaves nothing behind.
         types = TypeTable()
         oldSpace = OldSpace(pageSize: c.pageSize, arenaSize: c.arenaSize, smallObjectLimit: c.smallObjectLimit,
                             numaLocalArenas: c.numaLocalArenas)
         pacing = Pacing(configuration: c)
+        rawMemory = .allocate(capacity: 1)
+        rawMemory.initialize(to: RawMemoryAccount())
         weakReferenceType = try! types.register(.weakReference).0
         fast = .allocate(capacity: 1)
         fast.initialize(to: HeapFastState(
-            nurseryStart: nursery, nurserySize: nurserySize,
+            nurseryStart: nursery.start, nurserySize: nursery.size,
             shadowStack: shadowBase, shadowCapacity: c.shadowStackCapacity, typeTable: types.records,
             cardSize: c.cardSize))
-        statistics.nurseryBytes = nurserySize
+        statistics.nurseryBytes = nursery.size
+        updateAllocationLimit()
     }
-
-    /// What mapping `bytes` takes from the kernel: whole OS pages.
-    static func mappedBytes(_ bytes: Int) -> Int { VirtualMemory.roundUp(bytes, to: VirtualMemory.pageSize) }
 
     /// Bytes in the old generation, as the pacing counts them.
     var oldBytes: Int { oldSpace.usedBytes + large.bytes }
@@ -102,6 +121,19 @@ struct HeapState {
     @inline(__always)
     func size(of object: ObjectRef) -> Int { typeInfo(of: object).instanceSize(of: object) }
 
+    /// The header word of a new object of type `typeID`: the id, its type flags,
+    /// and in checked mode the flag that sends every store to the checks.
+    func headerWord(typeID: UInt32) -> UInt64 {
+        var header = UInt64(typeID)
+        switch types[typeID].kind {
+        case .referenceArray: header |= HeaderFlags.referenceItems
+        case .weakReference: header |= HeaderFlags.weakReference
+        case .fixed, .rawArray: break
+        }
+        if checked { header |= HeaderFlags.checkedStores }
+        return header
+    }
+
     /// Runs the destructor of `object`'s type, if it has one.
     mutating func runDestructor(_ object: ObjectRef) {
         if let destructor = types.destructors[Int(object.typeID)] {
@@ -111,8 +143,9 @@ struct HeapState {
     }
 
     mutating func release() {
-        // Every object still in the heap dies with it: destructors free what they own.
-        isCollecting = true
+        // Every object still in the heap dies with it: destructors free what they
+        // own, all of them before any memory is freed.
+        phase = .collecting
         fast.pointee.nurseryTop = fast.pointee.nurseryFree
         if types.destructors.contains(where: { $0 != nil }) {
             var remaining: [ObjectRef] = []
@@ -127,20 +160,23 @@ struct HeapState {
         oldObjectsToTrace.release()
         arraysWithDirtyCards.release()
         youngObjectsWithDestructors.release()
+        oldObjectsWithDestructors.release()
         youngWeakReferences.release()
         oldWeakReferences.release()
         markStack.release()
         globalRoots.release()
-        VirtualMemory.unmap(nurseryStart, HeapState.mappedBytes(nurserySize))
-        VirtualMemory.unmap(UnsafeMutableRawPointer(shadowBase), HeapState.mappedBytes(configuration.shadowStackCapacity * 8))
+        nursery.release()
+        VirtualMemory.unmap(UnsafeMutableRawPointer(shadowBase),
+                            VirtualMemory.roundUp(configuration.shadowStackCapacity * 8, to: VirtualMemory.pageSize))
         fast.deinitialize(count: 1)
         fast.deallocate()
+        rawMemory.deallocate()
         types.release()
     }
 
     /// Calls `body` for each young object: nursery objects in address order, then young large objects.
     func forEachYoungObject(_ body: (ObjectRef) -> Void) {
-        var p = nurseryStart
+        var p = nursery.start
         let end = fast.pointee.nurseryFree
         while p < end {
             let object = ObjectRef(p)

@@ -31,13 +31,13 @@ import Testing
         let old = heap.pushRoot(try heap.node(types, id: 1))
         defer { heap.popRoots() }
         heap.collectMinor()
-        old.object.header |= HeaderFlags.visited
+        old.object.setHeader(old.object.header | HeaderFlags.visited)
         #expect(heap.verify().contains { $0.contains("collection-time flags") })
-        old.object.header &= ~HeaderFlags.visited
+        old.object.setHeader(old.object.header & ~HeaderFlags.visited)
         let young = try heap.node(types, id: 2)
-        young.header |= HeaderFlags.visited
+        young.setHeader(young.header | HeaderFlags.visited)
         #expect(heap.verify().contains { $0.contains("nursery object") && $0.contains("GC flags") })
-        young.header &= ~HeaderFlags.visited
+        young.setHeader(young.header & ~HeaderFlags.visited)
         #expect(heap.verify() == [])
     }
 

@@ -8,7 +8,9 @@
 // write barrier, and two C-callable entries for the slow paths. The entries
 // take the heap as an opaque context; an allocation the heap refuses returns
 // 0 and leaves its error for `takeCompiledCodeError()`, since machine code
-// cannot catch a Swift error.
+// cannot catch a Swift error. The allocation entry takes raw numbers, so it
+// checks them all against the type table (a size that is not the type's, or
+// not the array's size for its count, would misalign every later object).
 
 /// Addresses and entry points for machine code that uses a heap.
 public struct CompiledCodeInterface: @unchecked Sendable {
@@ -21,6 +23,8 @@ public struct CompiledCodeInterface: @unchecked Sendable {
     /// The allocation slow path: `allocate(context, typeID, size, count)` with
     /// count -1 for fixed-size objects; the new object's address, or 0 when the
     /// heap refused (the error is kept for `Heap.takeCompiledCodeError()`).
+    /// `size` must be the type's instance size (for arrays: for `count` items),
+    /// as `ObjectType.size` and `ArrayType.instanceSize(count:)` give it.
     public let allocate: @convention(c) (UnsafeMutableRawPointer?, UInt32, Int, Int) -> UInt
 
     /// Offset of the nursery's next free byte in `fastState`.
@@ -31,10 +35,10 @@ public struct CompiledCodeInterface: @unchecked Sendable {
     public static let shadowTopOffset = MemoryLayout<HeapFastState>.offset(of: \.shadowTop)!
     /// Offset of the end of the shadow stack's reservation in `fastState`.
     public static let shadowLimitOffset = MemoryLayout<HeapFastState>.offset(of: \.shadowLimit)!
-    /// The header byte holding the write barrier's flag, and the flag's bit in it:
-    /// a store into an object whose byte has the bit set must call `remember`.
+    /// The header byte holding the write barrier's flags, and the flags' bits in it:
+    /// a store into an object whose byte has any of them set must call `remember`.
     public static let barrierFlagByteOffset = HeaderFlags.trackYoungPointers.trailingZeroBitCount / 8
-    public static let barrierFlagMask = UInt8(truncatingIfNeeded: HeaderFlags.trackYoungPointers >> UInt64(8 * barrierFlagByteOffset))
+    public static let barrierFlagMask = UInt8(truncatingIfNeeded: HeaderFlags.storeSlowPath >> UInt64(8 * barrierFlagByteOffset))
 }
 
 extension Heap {
@@ -50,8 +54,9 @@ extension Heap {
             },
             allocate: { context, typeID, size, count in
                 let heap = Unmanaged<Heap>.fromOpaque(context!).takeUnretainedValue()
+                defer { heap.deliverCollectionEvents() }
                 do throws(HeapError) {
-                    return try heap.allocateSlowly(typeID: typeID, size: size, count: count).address
+                    return try heap.state.pointee.allocate(typeID: typeID, size: size, count: count).address
                 } catch {
                     heap.state.pointee.compiledCodeError = error
                     return 0
@@ -61,6 +66,7 @@ extension Heap {
 
     /// The error of the last allocation compiled code could not make, once; nil if none.
     public func takeCompiledCodeError() -> HeapError? {
+        refuseWhileCollecting("takeCompiledCodeError()")
         defer { state.pointee.compiledCodeError = nil }
         return state.pointee.compiledCodeError
     }

@@ -61,6 +61,11 @@ public struct HeapConfiguration: Sendable, Equatable {
     public var cardSize: Int = 128
     /// Slots of the shadow stack (reserved address space; only touched slots use memory).
     public var shadowStackCapacity: Int = 1 << 20
+    /// Checked mode, for runtimes under development: every allocation takes the
+    /// slow path and checks its handle, every reference store checks its offset
+    /// and value, the emptied nursery is poisoned (docs/embedding.md lists the
+    /// checks and their cost).
+    public var checked: Bool = false
 
     /// The defaults.
     public init() {}

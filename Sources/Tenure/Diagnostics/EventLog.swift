@@ -20,13 +20,21 @@ import Darwin
 import CTenure
 import Synchronization
 
-/// An open event log.
-struct EventLog {
+/// An open event log. A class: the runtime logs through it from callbacks
+/// while a collection holds the heap's state, and the memory samples' clock
+/// changes then.
+final class EventLog {
     let file: UnsafeMutablePointer<FILE>
     let specification: LogSpecification
     let start: Double
     /// When the last memory line was written (seconds on `Clock`).
-    var lastMemorySample = -1.0
+    private var lastMemorySample = -1.0
+
+    private init(file: UnsafeMutablePointer<FILE>, specification: LogSpecification, start: Double) {
+        self.file = file
+        self.specification = specification
+        self.start = start
+    }
 
     /// Memory samples are written at most this often.
     static let memorySampleInterval = 0.010
@@ -35,7 +43,16 @@ struct EventLog {
     private static let openedPaths = Mutex<Set<String>>([])
 
     /// Opens the destination of `specification` ("-": standard error; "%d" in a path: the pid).
+    /// A destination that cannot be opened is an error naming the setting the
+    /// specification came from (`specification.setting`: TENURE_LOG or the
+    /// field `log`), its value and why, as a `ConfigurationError`'s text.
     static func open(_ specification: LogSpecification) throws(HeapError) -> EventLog {
+        func failure(_ reason: String) -> HeapError {
+            .invalidArgument(ConfigurationError(
+                setting: specification.setting, value: specification.description,
+                accepted: LogSpecification.form + "; a destination that can be opened for writing",
+                reason: reason).description)
+        }
         let file: UnsafeMutablePointer<FILE>
         if specification.destination == "-" {
             // A stream of its own on a duplicate of fd 2: closing it leaves stderr open.
@@ -43,19 +60,19 @@ struct EventLog {
             guard fd >= 0, let stream = fdopen(fd, "a") else {
                 let reason = String(cString: strerror(errno))
                 if fd >= 0 { _ = Glibc.close(fd) }
-                throw .invalidArgument("log: cannot write to standard error: \(reason)")
+                throw failure("cannot write to standard error: \(reason)")
             }
             file = stream
         } else {
             let path = specification.destination.replacingPercentD(with: "\(getpid())")
             let first = openedPaths.withLock { $0.insert(path).inserted }
             guard let stream = fopen(path, first ? "w" : "a") else {
-                throw .invalidArgument("log: cannot open \(path) for writing: \(String(cString: strerror(errno)))")
+                throw failure("cannot open \(path) for writing: \(String(cString: strerror(errno)))")
             }
             if first {
                 // Reopen for appending, so that heaps opening it later never overwrite this one.
                 guard let appending = freopen(path, "a", stream) else {
-                    throw .invalidArgument("log: cannot open \(path) for appending: \(String(cString: strerror(errno)))")
+                    throw failure("cannot open \(path) for appending: \(String(cString: strerror(errno)))")
                 }
                 file = appending
             } else {
@@ -73,14 +90,6 @@ struct EventLog {
     }
 
     func flush() { fflush(file) }
-
-    /// The process's resident set in bytes (/proc/self/statm), 0 when unknown.
-    static func residentBytes() -> Int {
-        guard let text = SystemFiles().readLine("/proc/self/statm") else { return 0 }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
-        return pages * VirtualMemory.pageSize
-    }
 
     func close() {
         fclose(file)
@@ -100,15 +109,14 @@ extension String {
     }
 }
 
-extension HeapState {
-    /// Writes a memory line if the category is on and the last one is old enough.
-    mutating func sampleMemory(force: Bool = false, rss: Int? = nil) {
-        guard var log, log.specification.includes("memory") else { return }
+extension EventLog {
+    /// Writes a memory line of `heap` if the category is on and the last one is old enough.
+    func sampleMemory(_ heap: HeapState, force: Bool = false) {
+        guard specification.includes("memory") else { return }
         let now = Clock.now()
-        guard force || now - log.lastMemorySample >= EventLog.memorySampleInterval else { return }
-        log.lastMemorySample = now
-        self.log = log
-        log.write("memory", "rss=\(rss ?? EventLog.residentBytes()) old_bytes=\(oldBytes) arena_bytes=\(oldSpace.mappedBytes) large_bytes=\(large.bytes) nursery_bytes=\(nurserySize) raw_bytes=\(statistics.rawBytes)")
+        guard force || now - lastMemorySample >= EventLog.memorySampleInterval else { return }
+        lastMemorySample = now
+        write("memory", "rss=\(ResidentMemory.bytes()) old_bytes=\(heap.oldBytes) arena_bytes=\(heap.oldSpace.mappedBytes) large_bytes=\(heap.large.bytes) nursery_bytes=\(heap.nursery.size) raw_bytes=\(heap.rawMemory.pointee.bytes)")
     }
 }
 
@@ -123,6 +131,7 @@ extension Heap {
     public func log(_ category: String, _ fields: @autoclosure () -> String) {
         guard let log = state.pointee.log, log.specification.includes(category) else { return }
         log.write(category, fields())
-        if category == "phase" { state.pointee.sampleMemory(force: true) }
+        // A phase line comes with a memory sample, except from inside a collection (the heap is half-way).
+        if category == "phase" && state.pointee.phase == .idle { log.sampleMemory(state.pointee, force: true) }
     }
 }

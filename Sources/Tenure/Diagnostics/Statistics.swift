@@ -3,6 +3,11 @@
 // Counts and times are kept by the collector at the end of each collection;
 // sizes and their peaks are kept by the spaces as they map and allocate (no
 // cost on the allocation fast path). Read with `Heap.statistics`.
+//
+// Nothing here grows with the run: pauses go into fixed histograms, and only
+// the last `recentMajorLimit` major collections are kept as records (a
+// runtime doing millions of majors must not leak through its statistics;
+// the event log keeps every collection for those who want the history).
 
 /// One major collection's figures.
 public struct MajorCollectionRecord: Sendable, Equatable {
@@ -52,8 +57,12 @@ public struct HeapStatistics: Sendable, Equatable {
     /// The pauses of minor and of major collections, for percentiles.
     public var minorPauses = PauseHistogram()
     public var majorPauses = PauseHistogram()
-    /// Every major collection, in order.
-    public var majorRecords: [MajorCollectionRecord] = []
+    /// The last major collections (at most `HeapStatistics.recentMajorLimit`), oldest first.
+    public internal(set) var majorRecords: [MajorCollectionRecord] = []
+    /// How many major collections `majorRecords` keeps.
+    public static let recentMajorLimit = 256
+    /// Bytes that survived the last major collection.
+    public internal(set) var lastSurvivingBytes = 0
     /// The most bytes that survived a major collection.
     public var peakSurvivingBytes = 0
     /// Destructors run.
@@ -69,18 +78,35 @@ public struct HeapStatistics: Sendable, Equatable {
     }
     /// Longest pause in seconds.
     public var maxPause: Double { max(minorMaxPause, majorMaxPause) }
-    /// Bytes that survived the last major collection.
-    public var lastSurvivingBytes: Int { majorRecords.last?.bytesAfter ?? 0 }
+}
+
+extension HeapStatistics {
+    /// Keeps `record`, dropping the oldest beyond the limit (the window moves by
+    /// halves, so the cost per record stays constant).
+    mutating func recordMajor(_ record: MajorCollectionRecord) {
+        if majorRecords.count >= 2 * HeapStatistics.recentMajorLimit {
+            majorRecords.removeFirst(majorRecords.count - HeapStatistics.recentMajorLimit)
+        }
+        majorRecords.append(record)
+    }
 }
 
 extension HeapState {
-    /// Refreshes the size figures and peaks from the spaces.
-    mutating func updateSizeStatistics() {
-        statistics.arenaBytes = oldSpace.mappedBytes
-        statistics.arenaBytesPeak = oldSpace.mappedBytesPeak
-        statistics.arenaBytesUsed = oldSpace.usedBytes
-        statistics.largeObjectBytes = large.bytes
-        statistics.largeObjectBytesPeak = large.bytesPeak
-        statistics.arenasReleased = oldSpace.arenasReleased
+    /// The statistics with the size figures and peaks read from the spaces now.
+    func currentStatistics() -> HeapStatistics {
+        var s = statistics
+        s.arenaBytes = oldSpace.mappedBytes
+        s.arenaBytesPeak = oldSpace.mappedBytesPeak
+        s.arenaBytesUsed = oldSpace.usedBytes
+        s.largeObjectBytes = large.bytes
+        s.largeObjectBytesPeak = large.bytesPeak
+        s.arenasReleased = oldSpace.arenasReleased
+        s.rawBytes = rawMemory.pointee.bytes
+        s.rawBytesPeak = rawMemory.pointee.peak
+        s.rawBytesReported = rawMemory.pointee.reported
+        if s.majorRecords.count > HeapStatistics.recentMajorLimit {
+            s.majorRecords.removeFirst(s.majorRecords.count - HeapStatistics.recentMajorLimit)
+        }
+        return s
     }
 }

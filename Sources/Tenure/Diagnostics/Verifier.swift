@@ -10,8 +10,10 @@
 
 extension Heap {
     /// Checks the heap; returns the problems found (empty: the heap is consistent).
+    /// Not from a destructor or root scanner (the heap is half-way through a collection then).
     public func verify() -> [String] {
-        state.pointee.verify()
+        refuseWhileCollecting("verify()")
+        return state.pointee.verify()
     }
 }
 
@@ -19,7 +21,7 @@ extension HeapState {
     func verifyOrDie(_ when: String) {
         let problems = verify()
         if !problems.isEmpty {
-            fatalError("Tenure: heap verification failed \(when):\n" + problems.prefix(20).joined(separator: "\n"))
+            tenureStop("heap verification failed \(when):\n" + problems.prefix(20).joined(separator: "\n"))
         }
     }
 
@@ -32,14 +34,14 @@ extension HeapState {
         var young = Set<UInt>()
         var oldSmall = Set<UInt>()
         var oldLarge = Set<UInt>()
-        var p = nurseryStart
+        var p = nursery.start
         while p < fast.pointee.nurseryFree {
             let object = ObjectRef(p)
             guard types.isRegistered(object.typeID) else {
                 problem("nursery object \(hex(object.address)) has unregistered type id \(object.typeID); walk stopped")
                 break
             }
-            if object.header & ~HeaderFlags.typeMask != 0 {
+            if object.header & ~(HeaderFlags.typeMask | HeaderFlags.typeFlags) != 0 {
                 problem("nursery object \(hex(object.address)) has GC flags \(hex(UInt(object.header >> 32)))")
             }
             young.insert(object.address)
@@ -149,6 +151,19 @@ extension HeapState {
         }
         for i in 0..<youngObjectsWithDestructors.count where !young.contains(youngObjectsWithDestructors[i]) {
             problem("young destructor list holds \(hex(youngObjectsWithDestructors[i])), not a young object")
+        }
+        var withDestructors = Set<UInt>()
+        for i in 0..<oldObjectsWithDestructors.count {
+            let a = oldObjectsWithDestructors[i]
+            if !oldSmall.contains(a) && !oldLarge.contains(a) {
+                problem("old destructor list holds \(hex(a)), not an old object")
+            } else if !withDestructors.insert(a).inserted {
+                problem("old destructor list holds \(hex(a)) twice")
+            }
+        }
+        for a in oldSmall.union(oldLarge) where types.isRegistered(ObjectRef(address: a)!.typeID)
+            && types[ObjectRef(address: a)!.typeID].hasDestructor && !withDestructors.contains(a) {
+            problem("old object \(hex(a)) has a destructor but is not in the old destructor list")
         }
         return problems
     }

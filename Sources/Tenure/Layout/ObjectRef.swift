@@ -13,7 +13,9 @@
 //                the item count of an array, with items from offset 16
 //
 // A reference is only valid until the next allocation or collection moves
-// the object: keep references that must survive in roots (`Heap.roots`).
+// the object: keep references that must survive in roots (`Heap.pushRoot`,
+// `withRoots`, `addGlobalRoot`). `store` takes raw values only: a reference
+// passed to it does not compile, since it would skip the write barrier.
 
 /// A reference to an object in a Tenure heap (the address of its header).
 @frozen
@@ -34,12 +36,15 @@ public struct ObjectRef: Hashable, @unchecked Sendable {
     @inlinable @inline(__always)
     public var address: UInt { UInt(bitPattern: raw) }
 
-    /// The header word (type id and GC flags).
+    /// The header word (type id and GC flags). Only the collector writes it.
     @inlinable @inline(__always)
     public var header: UInt64 {
         get { raw.load(as: UInt64.self) }
-        nonmutating set { raw.storeBytes(of: newValue, as: UInt64.self) }
     }
+
+    /// Writes the header word (the collector's own use).
+    @inline(__always)
+    func setHeader(_ value: UInt64) { raw.storeBytes(of: value, as: UInt64.self) }
 
     /// The object's type id.
     @inlinable @inline(__always)
@@ -64,6 +69,14 @@ public struct ObjectRef: Hashable, @unchecked Sendable {
     public func store<T: BitwiseCopyable>(_ value: T, at offset: Int) {
         raw.storeBytes(of: value, toByteOffset: offset, as: T.self)
     }
+
+    /// A reference store must go through the write barrier.
+    @available(*, unavailable, message: "store references with Heap.storeReference(_:into:at:) or storeItem(_:into:at:): the write barrier must see them")
+    public func store(_ value: ObjectRef?, at offset: Int) { fatalError() }
+
+    /// A reference store must go through the write barrier.
+    @available(*, unavailable, message: "store references with Heap.storeReference(_:into:at:) or storeItem(_:into:at:): the write barrier must see them")
+    public func store(_ value: ObjectRef, at offset: Int) { fatalError() }
 
     // MARK: Arrays
 
@@ -92,6 +105,16 @@ public enum ObjectLayout {
     public static let arrayCountOffset = 8
     /// Where an array's items start.
     public static let arrayItemsOffset = 16
+    /// Where a weak reference keeps its target (not a traced slot).
+    public static let weakTargetOffset = 8
+    /// Word 1 of a nursery object the minor collection copied out: its new address.
+    static let forwardingOffset = 8
+    /// Word 1 of a free old-space cell: the next free cell of its page.
+    static let freeCellLinkOffset = 8
+    /// Before a large object's header: the length of its prefix (cards and these
+    /// two words), then the length of its whole block.
+    @usableFromInline static let largePrefixLengthOffset = -16
+    static let largeBlockLengthOffset = -8
     /// Objects are 8-byte aligned and their sizes are multiples of 8.
     public static let alignment = 8
 

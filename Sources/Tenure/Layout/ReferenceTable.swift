@@ -18,7 +18,7 @@ public struct ReferenceTable: Hashable, @unchecked Sendable {
 
     /// A table of `count` nil slots, allocated with malloc.
     public static func allocate(count: Int) -> ReferenceTable {
-        precondition(count >= 0, "Tenure: a reference table of \(count) slots; accepted: 0 or more")
+        tenureCheck(count >= 0, "a reference table of \(count) slots; accepted: 0 or more")
         let base = UnsafeMutableRawPointer.allocate(byteCount: 8 * (count + 1), alignment: 8)
         base.storeBytes(of: count, as: Int.self)
         (base + 8).initializeMemory(as: UInt.self, repeating: 0, count: count)
@@ -54,7 +54,7 @@ public struct ReferenceTable: Hashable, @unchecked Sendable {
 
     /// The reference in slot `index`.
     public subscript(index: Int) -> ObjectRef? {
-        precondition(index >= 0 && index < count, "Tenure: reference table slot \(index) out of range 0..<\(count)")
+        tenureCheck(index >= 0 && index < count, "reference table slot \(index) out of range 0..<\(count)")
         return slot(index).pointee
     }
 }
@@ -63,12 +63,15 @@ extension Heap {
     /// Stores `value` into slot `index` of the reference table owned by
     /// `owner` (whose type declares the table's word), with `owner`'s write barrier.
     public func storeReference(_ value: ObjectRef?, intoTableOf owner: ObjectRef, at index: Int) {
+        tenureCheck(state.pointee.types.isRegistered(owner.typeID),
+                    "storeReference(_:intoTableOf:at:) on an object whose header holds type id \(owner.typeID), which this heap did not register")
         let offset = Int(state.pointee.types[owner.typeID].referenceTableOffset)
-        precondition(offset != 0, "Tenure: storeReference(intoTableOf:) on a '\(typeName(owner.typeID) ?? "?")' object, whose type has no reference table")
+        tenureCheck(offset != 0, "storeReference(_:intoTableOf:at:) on a '\(typeName(owner.typeID) ?? "?")' object, whose type has no reference table; accepted: objects of a type registered with referenceTableOffset/referenceTableWord")
         guard let table = ReferenceTable(owner.load(at: offset, as: UnsafeMutableRawPointer?.self)) else {
-            preconditionFailure("Tenure: storeReference(intoTableOf:) on an object whose table pointer is 0")
+            tenureStop("storeReference(_:intoTableOf:at:) on a '\(typeName(owner.typeID) ?? "?")' object whose table pointer is 0; accepted: an owner whose table word points to a ReferenceTable")
         }
-        precondition(index >= 0 && index < table.count, "Tenure: reference table slot \(index) out of range 0..<\(table.count)")
+        tenureCheck(index >= 0 && index < table.count, "storeReference(_:intoTableOf:at: \(index)): reference table slot out of range 0..<\(table.count)")
+        if state.pointee.checked, let value { state.pointee.checkLiveObject(value, role: "the value stored by storeReference(_:intoTableOf:at: \(index))") }
         table.slot(index).pointee = value
         writeBarrier(after: owner)
     }

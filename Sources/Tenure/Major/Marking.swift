@@ -3,10 +3,11 @@
 // An explicit mark stack, never recursion: a long linked list must not
 // overflow the machine stack. Marking sets `visited` in the header, the only
 // per-object state it needs, and counts the cells it marks in each page so
-// that the sweep can release pages it never reached without reading them. The work is cut into `markStep(budget:)` calls
-// so that an incremental collector can interleave steps with the runtime
-// (it would then need the barrier to also record old objects being written
-// while marking runs); the stop-the-world collector calls it with no limit.
+// that the sweep can release pages it never reached without reading them.
+// The work is cut into `markStep(budget:)` calls so that an incremental
+// collector can interleave steps with the runtime (it would then need the
+// barrier to also record old objects being written while marking runs); the
+// stop-the-world collector calls it with no limit.
 
 extension HeapState {
     /// Marks the objects the roots refer to.
@@ -20,7 +21,7 @@ extension HeapState {
     private mutating func mark(_ object: ObjectRef) {
         let header = object.header
         if header & HeaderFlags.visited == 0 {
-            object.header = header | HeaderFlags.visited
+            object.setHeader(header | HeaderFlags.visited)
             if header & HeaderFlags.large == 0 { oldSpace.countMarked(object) }
             markStack.push(object)
         }

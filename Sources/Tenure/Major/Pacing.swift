@@ -11,7 +11,9 @@
 // cells plus large objects) exceeds t, and before a large allocation that
 // would cross it. Raw memory the runtime reports (`addMemoryPressure`)
 // lowers t until the next recomputation, so outside memory counts as
-// pressure. When bounded and still over the maximum, allocation throws.
+// pressure. Over the maximum after a collection, the fast path closes and
+// allocation throws until a major collection finds the old generation back
+// under it (AllocationLimits.swift).
 
 struct Pacing {
     let majorCollectFactor: Double
@@ -19,7 +21,8 @@ struct Pacing {
     let minimumHeapSize: Int
     let maximumHeapSize: Int?
     let maximumDelta: Int
-    /// The threshold the next major collection waits for.
+    /// The threshold in bytes the next major collection waits for (before the
+    /// raw memory reported since the last one lowers it).
     private(set) var threshold: Double
     /// The threshold as last computed (before memory pressure lowered it).
     private(set) var initialThreshold: Double
@@ -36,9 +39,12 @@ struct Pacing {
         initialThreshold = t
     }
 
-    /// Whether old-space usage `used` plus `extra` bytes about to be allocated calls for a major collection.
+    /// Whether old-space usage `used` plus `extra` bytes about to be allocated,
+    /// with the raw memory reported since the last major collection, calls for a major collection.
     @inline(__always)
-    func isReached(used: Int, extra: Int = 0) -> Bool { Double(used + extra) > threshold }
+    func isReached(used: Int, extra: Int = 0, rawMemory: UnsafeMutablePointer<RawMemoryAccount>) -> Bool {
+        Double(used + extra) + rawMemory.pointee.pressure > threshold
+    }
 
     /// Recomputes the threshold from the bytes that survived a major collection.
     /// Returns whether the maximum heap size cut it.
@@ -58,14 +64,23 @@ struct Pacing {
         return bounded
     }
 
-    /// Lowers the threshold by raw memory the runtime allocated outside the heap.
-    mutating func addPressure(_ bytes: Int) {
-        threshold -= Double(bytes + 16)
-    }
-
     /// Whether an allocation of `extra` bytes with `used` bytes in the old space breaks the maximum.
     func exceedsMaximum(used: Int, extra: Int) -> Bool {
         guard let m = maximumHeapSize else { return false }
         return used + extra > m
     }
+}
+
+/// Raw memory a runtime reported with `addMemoryPressure`. Kept behind a
+/// pointer of its own: a destructor that frees a buffer reports it while the
+/// collection that runs the destructor holds the heap's state.
+struct RawMemoryAccount {
+    /// Bytes reported and not yet removed, now and at most.
+    var bytes = 0
+    var peak = 0
+    /// Bytes reported in total.
+    var reported = 0
+    /// What reports since the last major collection take off the threshold
+    /// (each report counts 16 bytes more, for the bookkeeping it stands for).
+    var pressure = 0.0
 }

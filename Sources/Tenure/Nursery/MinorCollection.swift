@@ -15,19 +15,17 @@
 // made this loop faster (binary-trees depth 20: wall 7-9 s with the queue,
 // 6-7 s without; docs/architecture.md).
 //
-// Then: young weak references are updated or cleared, young objects with
-// destructors that were not copied get their destructor run, young large
-// objects that were not reached are freed, and the nursery is reset (see
-// NurseryZeroing.swift: it is zeroed in chunks just ahead of allocation).
+// Then: young weak references are updated or cleared; the destructors of
+// every young object that died run (nursery and young large objects, all of
+// them before any memory is freed, so a destructor may read another dying
+// object); the dead young large objects are freed; the nursery is reset
+// (Nursery.swift: it is zeroed in chunks just ahead of allocation).
 
 extension HeapState {
     mutating func minorCollection() {
-        let start = Clock.now()
         if configuration.debugLevel >= 2 { verifyOrDie("before a minor collection") }
-        isCollecting = true
-        let used = fast.pointee.nurseryFree - nurseryStart
-        let oldBytesBefore = oldBytes
-        fast.pointee.nurseryTop = fast.pointee.nurseryFree
+        let start = beginCollection(.minor)
+        let used = fast.pointee.nurseryFree - nursery.start
 
         roots.forEachSlot { traceYoung($0) }
         traceOldObjectsPointingToYoung()
@@ -35,20 +33,13 @@ extension HeapState {
         runDestructorsOfDeadYoungObjects()
         sweepYoungLargeObjects()
 
-        resetNursery()
+        nursery.reset(used: fast.pointee.nurseryFree)
+        fast.pointee.nurseryFree = nursery.start
         statistics.nurseryBytesAllocated += used
-        let pause = Clock.now() - start
-        statistics.minorCollections += 1
-        statistics.minorSeconds += pause
-        statistics.minorMaxPause = max(statistics.minorMaxPause, pause)
-        statistics.minorPauses.record(pause)
-        if let log, log.specification.includes("gc-minor") {
-            log.write("gc-minor", "pause_ns=\(Int(pause * 1e9)) nursery_used=\(used) promoted=\(oldBytes - oldBytesBefore) old_bytes=\(oldBytes)")
+        let after = oldBytes
+        endCollection(start) { pause in
+            "pause_ns=\(Int(pause * 1e9)) nursery_used=\(used) promoted=\(after - start.oldBytes) old_bytes=\(after)"
         }
-        sampleMemory()
-        notifyHooks(CollectionEvent(kind: .minor, seconds: pause, oldBytesBefore: oldBytesBefore, oldBytesAfter: oldBytes))
-        isCollecting = false
-        fast.pointee.nurseryTop = nurseryZeroedEnd
         if configuration.debugLevel >= 2 { verifyOrDie("after a minor collection") }
     }
 
@@ -59,13 +50,13 @@ extension HeapState {
         guard let object = slot.pointee else { return }
         if isInNursery(object) {
             if object.header & HeaderFlags.forwarded != 0 {
-                slot.pointee = object.raw.load(fromByteOffset: 8, as: ObjectRef.self)
+                slot.pointee = object.raw.load(fromByteOffset: ObjectLayout.forwardingOffset, as: ObjectRef.self)
             } else {
                 slot.pointee = promote(object)
             }
         } else if large.young.count != 0
                     && object.header & (HeaderFlags.youngLarge | HeaderFlags.reachedYoung) == HeaderFlags.youngLarge {
-            object.header |= HeaderFlags.reachedYoung
+            object.setHeader(object.header | HeaderFlags.reachedYoung)
             oldObjectsToTrace.push(object)
         }
     }
@@ -82,8 +73,8 @@ extension HeapState {
         } else {
             copy = promoteToLargeSpace(object, info: info, size: size)
         }
-        object.header = HeaderFlags.forwarded
-        object.raw.storeBytes(of: copy, toByteOffset: 8, as: ObjectRef.self)
+        object.setHeader(HeaderFlags.forwarded)
+        object.raw.storeBytes(of: copy, toByteOffset: ObjectLayout.forwardingOffset, as: ObjectRef.self)
         oldObjectsToTrace.push(copy)
         statistics.bytesPromoted &+= size
         return copy
@@ -104,14 +95,17 @@ extension HeapState {
         }
     }
 
+    /// A nursery object too big for size-class pages gets a block of its own. The
+    /// collection cannot stop here: a refused block is retried after the emergency
+    /// reserve is released, and only a second refusal stops the process.
     @inline(never)
     private mutating func promoteToLargeSpace(_ object: ObjectRef, info: TypeInfo, size: Int) -> ObjectRef {
         let cards = LargeObjectSpace.cardCount(for: info, items: object.count, cardSize: configuration.cardSize)
-        guard let copy = large.allocate(size: size, cards: cards) else {
-            fatalError("Tenure: out of memory promoting a \(size)-byte object during a minor collection")
+        guard let copy = MemoryReserve.retrying({ large.allocate(size: size, cards: cards) }) else {
+            tenureStop("out of memory: the system refused \(LargeObjectSpace.blockBytes(size: size, cards: cards)) bytes to copy a \(size)-byte '\(types.names[Int(object.typeID)])' out of the nursery (old generation: \(oldBytes) bytes), and the emergency reserve is already spent")
         }
         copy.raw.copyMemory(from: object.raw, byteCount: size)
-        copy.header |= HeaderFlags.large | (cards > 0 ? HeaderFlags.hasCards : 0)
+        copy.setHeader(copy.header | HeaderFlags.large | (cards > 0 ? HeaderFlags.hasCards : 0))
         large.old.push(copy)
         return copy
     }
@@ -121,7 +115,7 @@ extension HeapState {
         while true {
             while let object = oldObjectsToTrace.popObject() {
                 types[object.typeID].forEachReferenceSlot(of: object) { traceYoung($0) }
-                object.header |= HeaderFlags.trackYoungPointers
+                object.setHeader(object.header | HeaderFlags.trackYoungPointers)
             }
             guard let array = arraysWithDirtyCards.popObject() else { break }
             traceDirtyCards(of: array)
@@ -137,7 +131,7 @@ extension HeapState {
             cards[card] = 0
             for i in card * cardSize..<min(count, (card + 1) * cardSize) { traceYoung(items + i) }
         }
-        array.header &= ~HeaderFlags.cardsSet
+        array.setHeader(array.header & ~HeaderFlags.cardsSet)
     }
 
     /// What a young object became after tracing: its copy, itself (young large, reached), or nil (dead).
@@ -145,7 +139,7 @@ extension HeapState {
     func survivor(of object: ObjectRef) -> ObjectRef? {
         if isInNursery(object) {
             guard object.header & HeaderFlags.forwarded != 0 else { return nil }
-            return object.raw.load(fromByteOffset: 8, as: ObjectRef.self)
+            return object.raw.load(fromByteOffset: ObjectLayout.forwardingOffset, as: ObjectRef.self)
         }
         if object.header & HeaderFlags.youngLarge != 0 {
             return object.header & HeaderFlags.reachedYoung != 0 ? object : nil
@@ -156,26 +150,43 @@ extension HeapState {
     private mutating func fixYoungWeakReferences() {
         while let weak = youngWeakReferences.popObject() {
             guard let survivingWeak = survivor(of: weak) else { continue }
-            if let target = survivingWeak.loadReference(at: 8) {
-                survivingWeak.store(survivor(of: target), at: 8)
+            if let target = survivingWeak.loadReference(at: ObjectLayout.weakTargetOffset) {
+                survivingWeak.raw.storeBytes(of: survivor(of: target), toByteOffset: ObjectLayout.weakTargetOffset,
+                                             as: ObjectRef?.self)
             }
             oldWeakReferences.push(survivingWeak)
         }
     }
 
+    /// Runs the destructors of the young objects that died (nursery objects not
+    /// copied, young large objects not reached) and moves the survivors with
+    /// destructors to the old list. Nothing is freed yet.
     private mutating func runDestructorsOfDeadYoungObjects() {
         while let object = youngObjectsWithDestructors.popObject() {
-            if object.header & HeaderFlags.forwarded == 0 { runDestructor(object) }
+            if let copy = survivor(of: object) {
+                oldObjectsWithDestructors.push(copy)
+            } else {
+                runDestructor(object)
+            }
+        }
+        for i in 0..<large.young.count {
+            let object = ObjectRef(address: large.young[i])!
+            guard types[object.typeID].hasDestructor else { continue }
+            if object.header & HeaderFlags.reachedYoung != 0 {
+                oldObjectsWithDestructors.push(object)
+            } else {
+                runDestructor(object)
+            }
         }
     }
 
+    /// Frees the young large objects that were not reached; the others become old.
     private mutating func sweepYoungLargeObjects() {
         while let object = large.young.popObject() {
             if object.header & HeaderFlags.reachedYoung != 0 {
-                object.header &= ~(HeaderFlags.youngLarge | HeaderFlags.reachedYoung)
+                object.setHeader(object.header & ~(HeaderFlags.youngLarge | HeaderFlags.reachedYoung))
                 large.old.push(object)
             } else {
-                runDestructor(object)
                 large.free(object)
             }
         }

@@ -5,33 +5,40 @@
 // held in a `let` of the heap, so an allocation compiles to a load of the
 // bump pointer, an add, a compare with the limit and a store: no ARC, no
 // exclusivity check (measured: a class stored property would cost 7-23 ns).
+// Compiled code reaches the same fields through the offsets
+// `CompiledCodeInterface` publishes; nothing else may touch them.
 
-/// The state that the inlined fast paths use. Not for direct use by runtimes.
+/// The state the inlined fast paths use; opaque to runtimes.
 @frozen
 public struct HeapFastState {
-    /// Next free byte of the nursery.
-    public var nurseryFree: UnsafeMutableRawPointer
-    /// End of the usable nursery; set to `nurseryFree` while a collection runs
-    /// so that every allocation takes the slow path (which refuses it).
-    public var nurseryTop: UnsafeMutableRawPointer
-    /// Start and size of the nursery, for "is this object young?".
-    public var nurseryStart: UInt
-    public var nurserySize: UInt
+    /// Next free byte of the nursery. Invariant: `nurseryStart <= nurseryFree <= nurseryTop`.
+    @usableFromInline var nurseryFree: UnsafeMutableRawPointer
+    /// The fast path's limit: the end of the zeroed part of the nursery while the
+    /// fast path is open; `nurseryFree` while it is closed (a collection runs, the
+    /// old generation is over the maximum, the memory reserve is spent), so that
+    /// every allocation takes the slow path.
+    @usableFromInline var nurseryTop: UnsafeMutableRawPointer
+    /// Start and size in bytes of the nursery, for "is this object young?".
+    @usableFromInline var nurseryStart: UInt
+    @usableFromInline var nurserySize: UInt
     /// Next free slot of the shadow stack, its first slot and the end of its reservation.
-    public var shadowTop: UnsafeMutablePointer<ObjectRef?>
-    public var shadowBase: UnsafeMutablePointer<ObjectRef?>
-    public var shadowLimit: UnsafeMutablePointer<ObjectRef?>
+    /// Invariant: `shadowBase <= shadowTop <= shadowLimit`.
+    @usableFromInline var shadowTop: UnsafeMutablePointer<ObjectRef?>
+    @usableFromInline var shadowBase: UnsafeMutablePointer<ObjectRef?>
+    @usableFromInline var shadowLimit: UnsafeMutablePointer<ObjectRef?>
     /// The type table (for `vtable(of:)`).
     @usableFromInline var typeTable: UnsafeMutablePointer<TypeInfo>
     /// log2 of the card size: an item's card is its index shifted right by this.
     @usableFromInline var cardShift: Int
+    /// Which part of a collection runs. Here rather than in `HeapState` because
+    /// callbacks read it while a collection's method holds `HeapState`.
+    @usableFromInline var phase: CollectionPhase = .idle
 
-    @usableFromInline
     init(nurseryStart: UnsafeMutableRawPointer, nurserySize: Int,
          shadowStack: UnsafeMutablePointer<ObjectRef?>, shadowCapacity: Int,
          typeTable: UnsafeMutablePointer<TypeInfo>, cardSize: Int) {
         nurseryFree = nurseryStart
-        nurseryTop = nurseryStart + nurserySize
+        nurseryTop = nurseryStart
         self.nurseryStart = UInt(bitPattern: nurseryStart)
         self.nurserySize = UInt(nurserySize)
         shadowTop = shadowStack
@@ -43,7 +50,7 @@ public struct HeapFastState {
 
     /// Whether `object` is in the nursery.
     @inlinable @inline(__always)
-    public func isInNursery(_ object: ObjectRef) -> Bool {
+    func isInNursery(_ object: ObjectRef) -> Bool {
         object.address &- nurseryStart < nurserySize
     }
 }

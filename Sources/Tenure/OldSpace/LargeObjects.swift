@@ -40,9 +40,18 @@ struct LargeObjectSpace {
         info.kind == .referenceArray ? cardCount(items: count, cardSize: cardSize) : 0
     }
 
+    /// The prefix in front of a large object's header: its card bytes, then
+    /// the prefix length and the block length.
+    @inline(__always)
+    static func prefixBytes(cards: Int) -> Int { ((cards + 7) & ~7) + 16 }
+
+    /// The bytes a large object of `size` bytes with `cards` cards takes (prefix
+    /// included): what it adds to the old generation.
+    static func blockBytes(size: Int, cards: Int) -> Int { prefixBytes(cards: cards) + size }
+
     /// A zeroed large object of `size` bytes (header included) with `cards` card bytes in front.
     mutating func allocate(size: Int, cards: Int) -> ObjectRef? {
-        let prefix = ((cards + 7) & ~7) + 16
+        let prefix = LargeObjectSpace.prefixBytes(cards: cards)
         let total = prefix + size
         let block: UnsafeMutableRawPointer?
         if total >= LargeObjectSpace.mapThreshold {
@@ -52,8 +61,8 @@ struct LargeObjectSpace {
         }
         guard let block else { return nil }
         let object = block + prefix
-        object.storeBytes(of: prefix, toByteOffset: -16, as: Int.self)
-        object.storeBytes(of: total, toByteOffset: -8, as: Int.self)
+        object.storeBytes(of: prefix, toByteOffset: ObjectLayout.largePrefixLengthOffset, as: Int.self)
+        object.storeBytes(of: total, toByteOffset: ObjectLayout.largeBlockLengthOffset, as: Int.self)
         bytes += total
         bytesPeak = max(bytesPeak, bytes)
         return ObjectRef(object)
@@ -61,8 +70,8 @@ struct LargeObjectSpace {
 
     /// Frees a large object's block.
     mutating func free(_ object: ObjectRef) {
-        let prefix = object.raw.load(fromByteOffset: -16, as: Int.self)
-        let total = object.raw.load(fromByteOffset: -8, as: Int.self)
+        let prefix = object.raw.load(fromByteOffset: ObjectLayout.largePrefixLengthOffset, as: Int.self)
+        let total = object.raw.load(fromByteOffset: ObjectLayout.largeBlockLengthOffset, as: Int.self)
         let block = object.raw - prefix
         bytes -= total
         if total >= LargeObjectSpace.mapThreshold {
@@ -74,12 +83,14 @@ struct LargeObjectSpace {
     }
 
     /// The block size of a large object, prefix included.
-    static func blockSize(of object: ObjectRef) -> Int { object.raw.load(fromByteOffset: -8, as: Int.self) }
+    static func blockSize(of object: ObjectRef) -> Int {
+        object.raw.load(fromByteOffset: ObjectLayout.largeBlockLengthOffset, as: Int.self)
+    }
 
     /// The card bytes of a large array (card i at index i).
     @inline(__always)
     static func cards(of object: ObjectRef) -> UnsafeMutablePointer<UInt8> {
-        let prefix = object.raw.load(fromByteOffset: -16, as: Int.self)
+        let prefix = object.raw.load(fromByteOffset: ObjectLayout.largePrefixLengthOffset, as: Int.self)
         return (object.raw - prefix).assumingMemoryBound(to: UInt8.self)
     }
 

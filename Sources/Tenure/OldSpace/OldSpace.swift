@@ -16,6 +16,10 @@
 // next free cell in word 1. That lets the sweeper and the heap verifier walk a
 // page cell by cell without a side table.
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The header at the start of every page in use.
 struct PageHeader {
     var next: UnsafeMutablePointer<PageHeader>?
@@ -150,12 +154,17 @@ struct OldSpace {
         return page
     }
 
+    /// Maps a new arena. It runs inside a minor collection (promotion), which
+    /// cannot stop half-way: a refusal is retried after the emergency reserve is
+    /// released, and only a second one stops the process, with the figures.
     private mutating func mapArena() -> UnsafeMutablePointer<Arena> {
-        guard let base = VirtualMemory.mapAligned(arenaSize, alignment: arenaSize) else {
-            fatalError("Tenure: the kernel refused to map a \(arenaSize)-byte arena (old space holds \(mappedBytes) bytes)")
+        let arenaSize = arenaSize
+        guard let base = MemoryReserve.retrying({ VirtualMemory.mapAligned(arenaSize, alignment: arenaSize) }),
+              let record = MemoryReserve.retrying({ malloc(MemoryLayout<Arena>.stride) }) else {
+            tenureStop("out of memory: the system refused a \(arenaSize)-byte arena while a minor collection copied survivors (the old space maps \(mappedBytes) bytes, \(usedBytes) in use), and the emergency reserve is already spent")
         }
         if numaLocalArenas { NUMAPlacement.preferLocalNode(base, arenaSize) }
-        let arena = UnsafeMutablePointer<Arena>.allocate(capacity: 1)
+        let arena = record.bindMemory(to: Arena.self, capacity: 1)
         arena.initialize(to: Arena(base: base, freePages: nil, untouchedFrom: 0, freeCount: pagesPerArena))
         arenas.append(arena)
         arenaBases.insert(UInt(bitPattern: base))
@@ -172,11 +181,11 @@ struct OldSpace {
         page.pointee.markedCells &+= 1
     }
 
-    /// Sweeps every page: cells whose object is not marked are freed (after
-    /// `dying` is called on them), marks are cleared. Empty pages go back to
-    /// their arena; wholly empty arenas are unmapped.
-    mutating func sweep(destructorsPossible: Bool, isMarked: (UInt64) -> Bool, clearMark: (inout UInt64) -> Void,
-                        dying: (ObjectRef) -> Void) {
+    /// Sweeps every page: cells whose object is not marked are freed, marks are
+    /// cleared. Empty pages go back to their arena. Destructors of dead objects
+    /// have run before (Sweeping.swift), so a page marking never reached goes
+    /// back without a look at its cells.
+    mutating func sweep(isMarked: (UInt64) -> Bool, clearMark: (inout UInt64) -> Void) {
         var used = 0
         for c in 1..<classCount {
             let sizeClass = classes + c
@@ -190,10 +199,9 @@ struct OldSpace {
             let cellSize = c * 8
             while let page = pages {
                 pages = page.pointee.next
-                // A page marking never reached is wholly dead: without destructors to
-                // run, it goes back to its arena without a look at its cells.
-                let live = !destructorsPossible && page.pointee.markedCells == 0
-                    ? 0 : sweepPage(page, cellSize: cellSize, isMarked: isMarked, clearMark: clearMark, dying: dying)
+                // A page marking never reached is wholly dead.
+                let live = page.pointee.markedCells == 0
+                    ? 0 : sweepPage(page, cellSize: cellSize, isMarked: isMarked, clearMark: clearMark)
                 page.pointee.markedCells = 0
                 used += live * cellSize
                 if live == 0 {
@@ -213,8 +221,7 @@ struct OldSpace {
 
     /// Sweeps one page; returns its live cell count and rebuilds its free list in address order.
     private func sweepPage(_ page: UnsafeMutablePointer<PageHeader>, cellSize: Int,
-                           isMarked: (UInt64) -> Bool, clearMark: (inout UInt64) -> Void,
-                           dying: (ObjectRef) -> Void) -> Int {
+                           isMarked: (UInt64) -> Bool, clearMark: (inout UInt64) -> Void) -> Int {
         var live = 0
         var cell = UnsafeMutableRawPointer(page) + OldSpace.pageHeaderSize
         let end = page.pointee.bump
@@ -227,7 +234,6 @@ struct OldSpace {
                 cell.storeBytes(of: header, as: UInt64.self)
                 live += 1
             } else {
-                if header != 0 { dying(ObjectRef(cell)) }
                 cell.storeBytes(of: 0, as: UInt64.self)
                 cell.storeBytes(of: nil, toByteOffset: 8, as: UnsafeMutableRawPointer?.self)
                 if let t = freeTail { t.storeBytes(of: cell, toByteOffset: 8, as: UnsafeMutableRawPointer?.self) } else { freeHead = cell }
@@ -260,7 +266,7 @@ struct OldSpace {
             if arena.pointee.freeCount == pagesPerArena && emptyKept + arenaSize > keepBytes {
                 VirtualMemory.unmap(arena.pointee.base, arenaSize)
                 arenaBases.remove(UInt(bitPattern: arena.pointee.base))
-                arena.deallocate()
+                free(arena)
                 arenasReleased += 1
             } else {
                 if arena.pointee.freeCount == pagesPerArena { emptyKept += arenaSize }
@@ -327,7 +333,7 @@ struct OldSpace {
     mutating func release() {
         for arena in arenas {
             VirtualMemory.unmap(arena.pointee.base, arenaSize)
-            arena.deallocate()
+            free(arena)
         }
         arenas = []
         arenaBases = []

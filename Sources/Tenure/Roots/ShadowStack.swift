@@ -17,7 +17,7 @@ public struct Root {
     public let slot: UnsafeMutablePointer<ObjectRef?>
 
     @inlinable @inline(__always)
-    public init(slot: UnsafeMutablePointer<ObjectRef?>) { self.slot = slot }
+    init(slot: UnsafeMutablePointer<ObjectRef?>) { self.slot = slot }
 
     /// The reference held in the slot; no barrier is needed to set it.
     @inlinable @inline(__always)
@@ -26,9 +26,12 @@ public struct Root {
         nonmutating set { slot.pointee = newValue }
     }
 
-    /// The reference held in the slot, which must not be nil.
+    /// The reference held in the slot, which must not be nil (a nil slot stops the process).
     @inlinable @inline(__always)
-    public var object: ObjectRef { slot.pointee.unsafelyUnwrapped }
+    public var object: ObjectRef {
+        guard let object = slot.pointee else { rootHoldsNil("Root.object") }
+        return object
+    }
 }
 
 /// A run of consecutive shadow-stack slots pushed by `Heap.withRoots`.
@@ -38,7 +41,7 @@ public struct RootFrame {
     public let count: Int
 
     @inlinable @inline(__always)
-    public init(base: UnsafeMutablePointer<ObjectRef?>, count: Int) {
+    init(base: UnsafeMutablePointer<ObjectRef?>, count: Int) {
         self.base = base
         self.count = count
     }
@@ -61,7 +64,7 @@ public struct RootMark: Equatable {
     public let top: UnsafeMutablePointer<ObjectRef?>
 
     @inlinable @inline(__always)
-    public init(top: UnsafeMutablePointer<ObjectRef?>) { self.top = top }
+    init(top: UnsafeMutablePointer<ObjectRef?>) { self.top = top }
 }
 
 extension Heap {
@@ -122,16 +125,21 @@ extension Heap {
 
     @usableFromInline @inline(never)
     func shadowStackOverflow() -> Never {
-        fatalError("Tenure: shadow stack overflow: all \(configuration.shadowStackCapacity) slots are in use; raise HeapConfiguration.shadowStackCapacity or pop roots")
+        tenureStop("shadow stack overflow: all \(configuration.shadowStackCapacity) slots are in use; raise HeapConfiguration.shadowStackCapacity or pop roots")
     }
 
     @usableFromInline @inline(never)
     func shadowStackBadMark(_ mark: RootMark) -> Never {
-        fatalError("Tenure: popRoots(to:) with a mark at depth \(mark.top - fast.pointee.shadowBase) and \(rootDepth) slots pushed; accepted: a mark taken at this depth or below (popped past it already?)")
+        tenureStop("popRoots(to:) with a mark at depth \(mark.top - fast.pointee.shadowBase) and \(rootDepth) slots pushed; accepted: a mark taken at this depth or below (popped past it already?)")
     }
 
     @usableFromInline @inline(never)
     func shadowStackUnderflow(_ count: Int) -> Never {
-        fatalError("Tenure: cannot pop \(count) shadow-stack slots with \(rootDepth) pushed; accepted: 0 to \(rootDepth)")
+        tenureStop("cannot pop \(count) shadow-stack slots with \(rootDepth) pushed; accepted: 0 to \(rootDepth)")
     }
+}
+
+@usableFromInline @inline(never)
+func rootHoldsNil(_ call: String) -> Never {
+    tenureStop("\(call) read a root that holds nil; accepted: `value` for a root that may be nil")
 }

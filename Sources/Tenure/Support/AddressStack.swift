@@ -5,6 +5,11 @@
 // object addresses. They live outside Swift's ARC world so that the loops
 // that push and pop them compile to plain loads and stores, with no
 // uniqueness checks or exclusivity checks on the way.
+//
+// Growing a stack inside a collection cannot fail half-way: a refused
+// realloc is retried after the emergency reserve is released
+// (MemoryReserve.swift), and only a second refusal stops the process. Pushes
+// made for an allocation (`pushOrThrow`) throw `outOfMemory` instead.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -48,7 +53,17 @@ struct AddressStack {
         nonmutating set { base.unsafelyUnwrapped[index] = newValue }
     }
 
-    mutating func removeAll() { count = 0 }
+    /// Pushes for an allocation: throws `outOfMemory` rather than stopping when
+    /// the list cannot grow.
+    @inline(__always)
+    mutating func pushOrThrow(_ object: ObjectRef) throws(HeapError) {
+        if _slowPath(count == capacity) {
+            guard reallocate(to: Swift.max(256, capacity * 2)) else {
+                throw .outOfMemory(requested: capacity * 2 * MemoryLayout<UInt>.stride)
+            }
+        }
+        push(object.address)
+    }
 
     /// Keeps only the entries for which `keep` returns a replacement address.
     mutating func compact(_ keep: (UInt) -> UInt?) {
@@ -62,14 +77,40 @@ struct AddressStack {
         count = kept
     }
 
+    /// Moves the entries for which `keep` holds to the front (in their order);
+    /// returns how many there are. The others follow, in no particular order.
+    mutating func partition(keep: (UInt) -> Bool) -> Int {
+        var kept = 0
+        for i in 0..<count {
+            let entry = base.unsafelyUnwrapped[i]
+            if keep(entry) {
+                base.unsafelyUnwrapped[i] = base.unsafelyUnwrapped[kept]
+                base.unsafelyUnwrapped[kept] = entry
+                kept += 1
+            }
+        }
+        return kept
+    }
+
+    /// Drops every entry from `newCount` on.
+    mutating func truncate(to newCount: Int) {
+        count = Swift.min(count, Swift.max(0, newCount))
+    }
+
     @inline(never)
     private mutating func grow() {
         let newCapacity = Swift.max(256, capacity * 2)
-        guard let grown = realloc(base, newCapacity * MemoryLayout<UInt>.stride) else {
-            fatalError("Tenure: out of memory growing a collector work list to \(newCapacity) entries")
+        guard MemoryReserve.retrying({ reallocate(to: newCapacity) ? true : nil }) != nil else {
+            tenureStop("out of memory: the system refused \(newCapacity * MemoryLayout<UInt>.stride) bytes to grow a collector work list from \(count) to \(newCapacity) entries, and the emergency reserve is already spent")
         }
+    }
+
+    /// Grows the buffer to `newCapacity` entries; false (and unchanged) when refused.
+    private mutating func reallocate(to newCapacity: Int) -> Bool {
+        guard let grown = realloc(base, newCapacity * MemoryLayout<UInt>.stride) else { return false }
         base = grown.assumingMemoryBound(to: UInt.self)
         capacity = newCapacity
+        return true
     }
 
     /// Frees the buffer; the stack is empty and usable afterwards.

@@ -11,8 +11,12 @@
 // flag test on the header; their slow paths are out of line after the body.
 // A class guard compares the 32-bit type id in the header with an immediate.
 // On entry the code stamps its own token (constant slot 0) with the current
-// generation; an allocation the heap refuses sets the host's error flag and
-// leaves, and so does a call to a loop that left that way.
+// generation and keeps the token in one more shadow-stack slot while it runs:
+// a loop entered from another loop is otherwise reachable only through its
+// caller's constant table, and a helper may replace that constant and collect
+// while the callee runs (its code and table would be freed under it). An
+// allocation the heap refuses sets the host's error flag and leaves, and so
+// does a call to a loop that left that way.
 import Tenure
 
 /// Compiles one loop program against a host and a constant table.
@@ -55,7 +59,8 @@ struct X86LoopCompiler {
         a.mov(.r13, immediate: Int64(Int(bitPattern: interface.fastState)))
         a.mov(.rbx, immediate: Int64(Int(bitPattern: table.base)))
         a.load(.r12, fast(CompiledCodeInterface.shadowTopOffset))
-        a.lea(.rax, Memory(.r12, Int32(8 * program.referenceCount)))
+        // Reference variables, then the running loop's own token.
+        a.lea(.rax, Memory(.r12, Int32(8 * (program.referenceCount + 1))))
         a.cmp(fast(CompiledCodeInterface.shadowLimitOffset), .rax)
         let overflow = a.newLabel()
         a.jump(.below, overflow)
@@ -67,6 +72,8 @@ struct X86LoopCompiler {
         }
         a.store(fast(CompiledCodeInterface.shadowTopOffset), .rax)
         for j in 0..<program.referenceCount { a.store(ref(j), immediate: 0) }
+        a.load(.rcx, slot(0))
+        a.store(ref(program.referenceCount), .rcx)
         let argumentRegisters: [Register] = [.rdi, .rsi, .rdx, .rcx]
         for i in 0..<program.argumentCount { a.store(int(i), argumentRegisters[i]) }
         // The other integer variables start at 0, as in the interpreter. Zeroing runs
@@ -180,7 +187,10 @@ struct X86LoopCompiler {
                     a.jump(epilogue)
                 }
             case .allocate(let d, let type):
-                // The header is stored as a sign-extended 32-bit immediate: ids stay below 2^31.
+                guard host.heap.owns(type) else {
+                    throw .invalidArgument("allocate: the type handle (id \(type.id)) was registered with another heap than this host's")
+                }
+                // The slow path takes the type id as a sign-extended 32-bit immediate: ids stay below 2^31.
                 guard type.id < 1 << 31 else { throw .invalidArgument("allocate: type id \(type.id) does not fit a 31-bit immediate") }
                 let slow = a.newLabel(), done = a.newLabel()
                 if type.allocatesSlowly {
@@ -191,7 +201,9 @@ struct X86LoopCompiler {
                     a.cmp(fast(CompiledCodeInterface.nurseryTopOffset), .rcx)
                     a.jump(.below, slow)
                     a.store(fast(CompiledCodeInterface.nurseryFreeOffset), .rcx)
-                    a.store(Memory(.rax), immediate: Int32(bitPattern: type.id))
+                    // The whole header word: the type id and the type's flags.
+                    a.mov(.rdx, immediate: Int64(bitPattern: type.header))
+                    a.store(Memory(.rax), .rdx)
                 }
                 a.bind(done)
                 a.store(ref(d), .rax)

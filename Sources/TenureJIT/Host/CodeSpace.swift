@@ -83,7 +83,7 @@ final class CodeSpace {
 
     func record(of token: ObjectRef) -> LoopRecord {
         let id = LoopTokenLayout.loopID(of: token)
-        guard let loop = loops[id] else { preconditionFailure("TenureJIT: token of unknown loop \(id)") }
+        guard let loop = loops[id] else { fatalError("TenureJIT: a loop token of unknown loop \(id): the token is not of this host, or its loop was freed") }
         return loop
     }
 

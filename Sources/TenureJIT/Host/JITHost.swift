@@ -95,7 +95,9 @@ public final class JITHost {
             throw .invalidArgument("registering the loop token type: \(error)")
         }
         manager = LoopMemoryManager(heap: heap, longevity: longevity, clock: generations, codeSpace: codeSpace)
-        hookToken = heap.addCollectionHook { [unowned self] event in self.collectionEnded(event) }
+        // Weak: a hook registered before this one may drop the last reference to the
+        // host (whose deinit removes this hook) while the hooks of one collection run.
+        hookToken = heap.addCollectionHook { [weak self] event in self?.collectionEnded(event) }
     }
 
     deinit {

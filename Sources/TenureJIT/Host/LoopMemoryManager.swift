@@ -36,7 +36,8 @@ final class LoopMemoryManager {
         self.clock = clock
         self.codeSpace = codeSpace
         slots = .allocate(capacity: capacity)
-        scanner = heap.addRootScanner { [unowned self] visit in
+        scanner = heap.addRootScanner { [weak self] visit in
+            guard let self else { return }
             for i in 0..<self.keptCount { visit(self.slots + i) }
         }
     }

@@ -25,7 +25,10 @@ struct LoopInterpreter {
         for (index, instruction) in program.instructions.enumerated() {
             if case .label(let l) = instruction { labels[l] = index }
         }
-        return try heap.withRoots(max(program.referenceCount, 1)) { refs throws(JITError) -> Int in
+        // One more slot than the variables: the running loop's token, so that its
+        // table stays alive even if the constant that led here is replaced.
+        return try heap.withRoots(program.referenceCount + 1) { refs throws(JITError) -> Int in
+            refs.root(program.referenceCount).value = token
             var pc = 0
             while true {
                 let instruction = program.instructions[pc]
@@ -69,7 +72,7 @@ struct LoopInterpreter {
                     ints[d] = helper.function(helper.context, args.count > 0 ? ints[args[0]] : 0, args.count > 1 ? ints[args[1]] : 0)
                 case .enterLoop(let d, let s, let args):
                     guard let target = table.slot(s).pointee else {
-                        preconditionFailure("TenureJIT: enterLoop through an empty constant slot \(s)")
+                        fatalError("TenureJIT: enterLoop through an empty constant slot \(s)")
                     }
                     ints[d] = try run(target, arguments: args.map { ints[$0] })
                 case .returnInteger(let s): return ints[s]

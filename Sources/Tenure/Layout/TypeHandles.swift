@@ -1,0 +1,80 @@
+// Type handles: what `register` returns and the allocation fast path reads.
+//
+// A handle carries everything the inlined fast path needs so that it touches
+// no table: the whole header word of a new instance (type id and the type's
+// flags), the bytes to bump, and the heap that registered it. Type ids are
+// per heap (heap A's id 2 may be heap B's reference array), so a handle works
+// only on its own heap: the fast path compares the handle's heap with its own
+// (a register compare, the heap pointer is loaded anyway) and the slow path
+// refuses a foreign handle with an error naming both types. Handles are made
+// only by `register`/`registerArray`; their initializers are internal.
+
+/// A registered fixed-size type, as the allocation fast path needs it.
+@frozen
+public struct ObjectType: Hashable, @unchecked Sendable {
+    /// The type id stored in each instance's header.
+    public let id: UInt32
+    /// Instance size in bytes, header included, rounded up to 8 (at least 16).
+    public let size: UInt32
+    /// The header word of a new instance: the type id and the type's flags.
+    /// Compiled code that allocates inline stores exactly this word.
+    public let header: UInt64
+    /// What the fast path adds to the bump pointer: `size`, or for types that
+    /// must take the slow path (destructor, weak reference, too big for the
+    /// nursery, checked mode) a distance no nursery can hold, so that one compare decides.
+    @usableFromInline let fastPathSize: Int
+    /// The registering heap's fast state: the handle's owner.
+    @usableFromInline let owner: UnsafeMutableRawPointer
+
+    static let slowPathSize = 1 << 46
+
+    init(id: UInt32, size: UInt32, header: UInt64, allocatesSlowly: Bool, owner: UnsafeMutableRawPointer) {
+        self.id = id
+        self.size = size
+        self.header = header
+        fastPathSize = allocatesSlowly ? ObjectType.slowPathSize : Int(size)
+        self.owner = owner
+    }
+
+    /// Instances are allocated by the slow path (destructor, weak reference, too big for the nursery, checked mode).
+    public var allocatesSlowly: Bool { fastPathSize != Int(size) }
+}
+
+/// A registered array type, as the allocation fast path needs it.
+@frozen
+public struct ArrayType: Hashable, @unchecked Sendable {
+    /// The type id stored in each instance's header.
+    public let id: UInt32
+    /// log2 of the item size.
+    public let itemShift: UInt8
+    /// Items are references.
+    public let itemsAreReferences: Bool
+    /// The header word of a new instance: the type id and the type's flags.
+    public let header: UInt64
+    /// Item counts below this take the fast path: the count that still fits
+    /// the young-object limit, plus one; 0 for types that must take the slow
+    /// path (a destructor, checked mode), so that one compare decides.
+    @usableFromInline let fastPathCountBound: UInt
+    /// The registering heap's fast state: the handle's owner.
+    @usableFromInline let owner: UnsafeMutableRawPointer
+
+    init(id: UInt32, itemShift: UInt8, itemsAreReferences: Bool, header: UInt64, allocatesSlowly: Bool,
+         youngObjectLimit: Int, owner: UnsafeMutableRawPointer) {
+        self.id = id
+        self.itemShift = itemShift
+        self.itemsAreReferences = itemsAreReferences
+        self.header = header
+        let largestFastCount = ((youngObjectLimit & ~7) - ObjectLayout.arrayItemsOffset) >> Int(itemShift)
+        fastPathCountBound = allocatesSlowly ? 0 : UInt(largestFastCount + 1)
+        self.owner = owner
+    }
+
+    /// Instances are allocated by the slow path (the type has a destructor, or checked mode).
+    public var allocatesSlowly: Bool { fastPathCountBound == 0 }
+
+    /// Bytes of an instance with `count` items (header and count word included).
+    @inlinable @inline(__always)
+    public func instanceSize(count: Int) -> Int {
+        (ObjectLayout.arrayItemsOffset + (count << Int(itemShift)) + 7) & ~7
+    }
+}
