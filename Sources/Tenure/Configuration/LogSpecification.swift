@@ -16,11 +16,25 @@ public struct LogSpecification: Sendable, Equatable, CustomStringConvertible {
     public var categories: [String]
     /// "-" for standard error, else a path ("%d" is replaced by the process id when opened).
     public var destination: String
+    /// The setting this specification came from, named when the destination
+    /// cannot be opened: the environment variable ("TENURE_LOG") when
+    /// resolution read it from the environment, else "log" (the field of
+    /// `HeapConfiguration`); a runtime that builds the specification from an
+    /// option of its own may name that option. Not part of equality.
+    public var setting: String
 
-    /// Events of `categories` (known names, prefixes of them, or "*") written to `destination`.
-    public init(categories: [String], destination: String) {
+    /// Events of `categories` (known names, prefixes of them, or "*") written to `destination`;
+    /// `setting` is what errors about it name.
+    public init(categories: [String], destination: String, setting: String = "log") {
         self.categories = categories
         self.destination = destination
+        self.setting = setting
+    }
+
+    /// Two specifications are equal when they log the same categories to the same destination,
+    /// wherever they came from.
+    public static func == (a: LogSpecification, b: LogSpecification) -> Bool {
+        a.categories == b.categories && a.destination == b.destination
     }
 
     /// What the setting accepts, for error messages.
