@@ -6,8 +6,8 @@
 // within a few milliseconds. Comments ("...") and white space are skipped,
 // as the grammar's `-> skip` rules say. Tokens follow the grammar's longest
 // match rule, with one deliberate reading: `a:=` is an identifier and an
-// assignment, never the keyword `a:` and `=` (the keyword rule would match
-// two characters and win in ANTLR, which no SOM implementation does).
+// assignment, never the keyword `a:` and `=` (ANTLR's longest match would
+// pick the keyword and make the common `a:=1` a syntax error).
 // Names, numbers, strings and operators are scanned in the other Lexer files.
 
 /// Splits SOM source text into tokens; see `tokenize(_:file:)`.

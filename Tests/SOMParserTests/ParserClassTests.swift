@@ -26,9 +26,9 @@ import Testing
                 + other = ( ^Point x: x + other x y: y + other y )
                 ----------
                 | count |
-                x: ax y: ay = ( ^self new x: ax; y: ay )
+                x: ax y: ay = ( ^self new x: ax y: ay )
             )
-            """.replacingOccurrences(of: "; y:", with: " y:"))
+            """)
         #expect(c.name == "Point")
         #expect(c.instanceFields == ["x", "y"])
         #expect(c.instanceMethods.map(\.selector) == ["x", "x:", "+"])

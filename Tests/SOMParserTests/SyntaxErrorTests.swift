@@ -87,4 +87,19 @@ import Testing
         #expect((e.line, e.column) == (5, 14))
         #expect(e.description.hasPrefix("test.som:5:14: error: expected "))
     }
+
+    @Test func everyPrefixOfAClassFailsCleanly() throws {
+        let source = """
+            "c" A = B ( | f | at: i put: v = ( | t | t := #(1 -2 #(#a:b: 'x\\n')) at: i. ^ [:e | e - -1.5] value: t )
+            - o = primitive ---- | g | new = ( ^ super new f: 123456789012345678901234567890 ) )
+            """
+        let bytes = Array(source.utf8)
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false).count
+        for end in 0..<bytes.count {
+            let prefix = String(decoding: bytes[..<end], as: UTF8.self)
+            let e = try #require(classError(prefix), "prefix of \(end) bytes parsed")
+            #expect(e.line >= 1 && e.line <= lines && e.column >= 1, "\(e)")
+        }
+        #expect(classError(source) == nil)
+    }
 }
