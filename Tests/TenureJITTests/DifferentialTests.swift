@@ -614,7 +614,22 @@ func loopFuzzCompile(_ loop: LoopFuzzLoop, in world: LoopFuzzWorld, callees toke
                 heap.storeReference(link.map { frame[$0] } ?? nil, into: frame[i]!, at: Int(r))
             }
         }
-        return try world.host.compile(loop.program, constants: (0..<loop.constants.count).map { frame[$0] })
+        return try world.host.compile(loop.program.rebound(to: world), constants: (0..<loop.constants.count).map { frame[$0] })
+    }
+}
+
+extension LoopProgram {
+    /// The program with every allocated type replaced by `world`'s handle of the same id:
+    /// programs are generated against one world's types and run in others, and a
+    /// type handle works only with the heap that registered it.
+    func rebound(to world: LoopFuzzWorld) -> LoopProgram {
+        var copy = self
+        copy.instructions = instructions.map { instruction in
+            guard case .allocate(let destination, let type) = instruction,
+                  let own = world.shapes.first(where: { $0.type.id == type.id }) else { return instruction }
+            return .allocate(destination: destination, type: own.type)
+        }
+        return copy
     }
 }
 

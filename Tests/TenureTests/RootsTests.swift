@@ -208,7 +208,7 @@ import Testing
         let first = heap.addGlobalRoot(nil)
         try heap.removeGlobalRoot(first)
         let second = heap.addGlobalRoot(try heap.node(types, id: 7))
-        let reused = second.slot == first.slot
+        let reused = second.cell == first.cell
         #expect(throws: HeapError.self, "second removal of a root succeeded (slot reused: \(reused))") {
             try heap.removeGlobalRoot(first)
         }

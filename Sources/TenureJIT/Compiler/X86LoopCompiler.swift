@@ -72,8 +72,8 @@ struct X86LoopCompiler {
         }
         a.store(fast(CompiledCodeInterface.shadowTopOffset), .rax)
         for j in 0..<program.referenceCount { a.store(ref(j), immediate: 0) }
-        a.load(.rcx, slot(0))
-        a.store(ref(program.referenceCount), .rcx)
+        a.load(.rax, slot(0))  // rax: free again; rdi, rsi, rdx and rcx still hold the arguments
+        a.store(ref(program.referenceCount), .rax)
         let argumentRegisters: [Register] = [.rdi, .rsi, .rdx, .rcx]
         for i in 0..<program.argumentCount { a.store(int(i), argumentRegisters[i]) }
         // The other integer variables start at 0, as in the interpreter. Zeroing runs
