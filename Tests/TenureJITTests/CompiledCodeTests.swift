@@ -746,14 +746,15 @@ private func reportingHelper(_ context: UnsafeMutableRawPointer?, _ a: Int, _ b:
     }
 
     @Test func referenceVariablesThatOverflowTheShadowStackStopTheProcess() async throws {
-        // 16 slots: the caller's root and run's root hold the token, so 14 reference variables fit and 15 do not.
+        // 16 slots: the caller's root, run's root and the loop's own slot hold the token,
+        // so 13 reference variables fit and 14 do not.
         await #expect(processExitsWith: .success) {
             var c = HeapConfiguration()
             c.shadowStackCapacity = 16
             let heap = try! Heap(configuration: c)
             let host = try! JITHost(heap: heap)
-            let p = LoopProgram(integerCount: 1, referenceCount: 14, argumentCount: 0, instructions: [
-                .loadConstant(destination: 13, slot: 0), .guardNonNull(object: 13, exitCode: 1),
+            let p = LoopProgram(integerCount: 1, referenceCount: 13, argumentCount: 0, instructions: [
+                .loadConstant(destination: 12, slot: 0), .guardNonNull(object: 12, exitCode: 1),
                 .setInteger(destination: 0, value: 3), .returnInteger(source: 0)])
             let token = heap.pushRoot(try! host.compile(p, constants: []))
             guard (try? host.run(token.object)) == 3, (try? host.interpret(token.object)) == 3 else { exit(1) }
@@ -764,7 +765,7 @@ private func reportingHelper(_ context: UnsafeMutableRawPointer?, _ a: Int, _ b:
             c.shadowStackCapacity = 16
             let heap = try! Heap(configuration: c)
             let host = try! JITHost(heap: heap)
-            let p = LoopProgram(integerCount: 1, referenceCount: 15, argumentCount: 0, instructions: [
+            let p = LoopProgram(integerCount: 1, referenceCount: 14, argumentCount: 0, instructions: [
                 .setInteger(destination: 0, value: 3), .returnInteger(source: 0)])
             let token = heap.pushRoot(try! host.compile(p, constants: []))
             _ = try? host.run(token.object)

@@ -188,7 +188,7 @@ import Testing
             _ = try heap.allocate(foreign)
         } throws: { error in
             guard case HeapError.invalidArgument(let text) = error else { return false }
-            return text.contains("not registered")
+            return text.contains("another heap")
         }
     }
 
