@@ -7,6 +7,9 @@
 // so removing a hook (even one's own JIT host going away) is safe.
 import Testing
 @testable import Tenure
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct CallbackSafetyTests {
     /// Two mapped large objects that die together; each destructor reads the other.

@@ -92,7 +92,7 @@ import Testing
         #expect {
             _ = try heap.node(types, id: -1)
         } throws: { error in
-            guard case .heapLimitExceeded(_, let used, let limit) = error else { return false }
+            guard case HeapError.heapLimitExceeded(_, let used, let limit) = error else { return false }
             return used > limit && limit == maximum
         }
         #expect(heap.oldGenerationBytes <= maximum + nursery)
@@ -112,7 +112,7 @@ import Testing
         #expect {
             _ = try heap.allocateArray(refs, count: items)
         } throws: { error in
-            guard case .heapLimitExceeded(let requested, _, _) = error else { return false }
+            guard case HeapError.heapLimitExceeded(let requested, _, _) = error else { return false }
             return requested > maximum
         }
         #expect(heap.oldGenerationBytes <= maximum)
