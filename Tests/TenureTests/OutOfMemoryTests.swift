@@ -18,12 +18,12 @@ enum AddressSpaceLimit {
     static func limit(headroom: Int) -> Bool {
         var limit = rlimit()
         limit.rlim_cur = rlim_t(ResidentMemory.virtualBytes() + headroom)
-        limit.rlim_max = RLIM_INFINITY
+        limit.rlim_max = rlim_t.max
         return setrlimit(Int32(RLIMIT_AS.rawValue), &limit) == 0
     }
 
     static func lift() {
-        var limit = rlimit(rlim_cur: RLIM_INFINITY, rlim_max: RLIM_INFINITY)
+        var limit = rlimit(rlim_cur: rlim_t.max, rlim_max: rlim_t.max)
         _ = setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
     }
 
