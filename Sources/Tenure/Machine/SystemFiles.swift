@@ -4,7 +4,8 @@
 // that tests can point it at a fixture tree holding sample /proc and /sys
 // contents (cgroup v1, v2, nested, unlimited, missing files, garbage) and
 // check each sizing rule without the machine they run on. Reads use plain
-// open/read: the library does not depend on Foundation.
+// open/read: the library does not depend on Foundation. Directory entries'
+// names are read up to their terminator only (see `name(of:)`).
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -58,12 +59,26 @@ public struct SystemFiles: Sendable, Equatable {
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
+            let name = SystemFiles.name(of: entry)
             if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted()
+    }
+
+    private static let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+    /// The bytes `d_name` declares (256 on Linux), measured on a zeroed entry of this process's own.
+    private static let nameCapacity = MemoryLayout.size(ofValue: dirent().d_name)
+
+    /// The name of a directory entry, read up to its terminator and no further.
+    /// `d_name` is declared as 256 bytes, but the kernel writes only the name
+    /// and its terminator (the record is rounded up to 8 bytes): the rest may
+    /// be uninitialised or, for the last record of `readdir`'s buffer, not
+    /// there at all. So the entry is never copied (`entry.pointee` would copy
+    /// all of it) and the name is found with `strnlen` on the entry's memory.
+    static func name(of entry: UnsafePointer<dirent>) -> String {
+        let start = UnsafeRawPointer(entry) + nameOffset
+        let length = strnlen(start.assumingMemoryBound(to: CChar.self), nameCapacity)
+        return String(decoding: UnsafeRawBufferPointer(start: start, count: length), as: UTF8.self)
     }
 }
 
