@@ -18,6 +18,7 @@ import Glibc
         await #expect(processExitsWith: .success) {
             var c = Configs.small
             c.youngLargeObjectLimit = 1024
+            c.minimumHeapSize = 16 << 20   // no major collection but the ones asked for
             let heap = try Heap(configuration: c)
             var read: [Int] = []
             let big = try heap.register(.object("Big", size: 128 << 10, referenceOffsets: [8], destructor: { object in
