@@ -4,15 +4,21 @@
 // over defaults, defaults derived from the machine), so this is the place to
 // check what TENURE_GC_MAX=75% means inside a given container. `--root`
 // reads /proc and /sys under another directory (a fixture tree or a copy
-// taken from another machine); `--json` prints one object:
+// taken from another machine); `--claim NAME` and `--claim-prefix P` claim
+// names for a runtime that shares the prefix, as its code would with a
+// `SettingRegistry`, so that its own variables are listed instead of refused;
+// `--json` prints one object:
 //   {"prefix": ..., "settings": {"gc_max_delta": {"value": ..., "source": "derived",
 //    "from": "physical RAM (1/8)"}, ...},
+//    "claimed": {"names": [...], "prefixes": [...], "variables": {NAME: text}},
 //    "machine": {...}, "notes": [...]}
+// A registered setting's entry has "registered": true. Any other name under
+// the prefix is refused with exit status 2.
 import ArgumentParser
 import Foundation
 import Tenure
 
-/// `tenure info [--json] [--prefix P] [--root DIR]`.
+/// `tenure info [--json] [--prefix P] [--root DIR] [--claim NAME]... [--claim-prefix P]...`.
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
@@ -27,12 +33,22 @@ struct InfoCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Read /proc and /sys under this directory instead of /.", valueName: "dir"))
     var root: String = "/"
 
+    @Option(name: .long, help: ArgumentHelp(
+        "A name (after the prefix) the runtime reads itself, so that it is listed instead of refused; repeatable.",
+        valueName: "name"))
+    var claim: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp(
+        "A prefix (after the prefix) under which every name is the runtime's; repeatable.", valueName: "prefix"))
+    var claimPrefix: [String] = []
+
     func run() throws {
         let machine = MachineFacts.read(SystemFiles(root: root))
         let resolved: ResolvedConfiguration
         do {
+            let registry = try SettingRegistry(claimedNames: claim, claimedPrefixes: claimPrefix)
             resolved = try HeapConfiguration().resolved(
-                environment: HeapConfiguration.processEnvironment, prefix: prefix, machine: machine)
+                environment: HeapConfiguration.processEnvironment, prefix: prefix, machine: machine, registry: registry)
         } catch {
             throw ValidationError(error.description)
         }
@@ -41,38 +57,8 @@ struct InfoCommand: ParsableCommand {
                                                   options: [.sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            for line in InfoCommand.lines(resolved) { print(line) }
+            for line in resolved.report { print(line) }
         }
-    }
-
-    /// The human-readable report.
-    static func lines(_ r: ResolvedConfiguration) -> [String] {
-        var rows: [(String, String, String)] = r.settings.map { s in
-            (r.prefix + s.variable, describe(s), s.source.description + (s.note.map { "; \($0)" } ?? ""))
-        }
-        let nameWidth = rows.map(\.0.count).max() ?? 0
-        let valueWidth = rows.map(\.1.count).max() ?? 0
-        var out = ["settings (value, source):"]
-        out += rows.map { "  " + pad($0.0, nameWidth) + "  " + pad($0.1, valueWidth) + "  " + $0.2 }
-        let m = r.machine
-        rows = [
-            ("physical memory", size(m.physicalMemory.bytes), m.physicalMemory.source
-                + (m.physicalMemory.sysconf.map { "; sysconf says \(size($0))" } ?? "")),
-            ("cgroup limit", m.controlGroup.bytes.map(size) ?? "none",
-             m.controlGroup.version.map { "cgroup v\($0)" + (m.controlGroup.file.map { ", \($0)" } ?? "") } ?? "no memory cgroup"),
-            ("available memory", size(m.availableMemory), m.isLimitedByControlGroup ? "the cgroup limit" : "physical memory"),
-            ("caches", cacheLine(m.caches), "/sys/devices/system/cpu/cpu0/cache"),
-            ("NUMA", "\(m.numa.nodes) node\(m.numa.nodes == 1 ? "" : "s"), local node \(m.numa.localNode)", m.numa.source),
-        ]
-        let factWidth = rows.map(\.0.count).max() ?? 0
-        let factValueWidth = rows.map(\.1.count).max() ?? 0
-        out.append("machine:")
-        out += rows.map { "  " + pad($0.0, factWidth) + "  " + pad($0.1, factValueWidth) + "  " + $0.2 }
-        if !m.notes.isEmpty {
-            out.append("notes:")
-            out += m.notes.map { "  " + $0 }
-        }
-        return out
     }
 
     /// The JSON report.
@@ -82,8 +68,11 @@ struct InfoCommand: ParsableCommand {
             var entry: [String: Any] = ["value": jsonValue(s.value), "source": s.source.kind]
             if let detail = s.source.detail { entry["from"] = detail }
             if let note = s.note { entry["note"] = note }
+            if s.isRegistered { entry["registered"] = true }
             settings[s.key] = entry
         }
+        let claimed: [String: Any] = ["names": r.registry.claimedNames, "prefixes": r.registry.claimedPrefixes,
+                                      "variables": r.claimed]
         let m = r.machine
         let machine: [String: Any] = [
             "physical_memory_bytes": m.physicalMemory.bytes,
@@ -102,7 +91,7 @@ struct InfoCommand: ParsableCommand {
             "numa_local_node": m.numa.localNode,
             "numa_source": m.numa.source,
         ]
-        return ["prefix": r.prefix, "settings": settings, "machine": machine, "notes": m.notes]
+        return ["prefix": r.prefix, "settings": settings, "claimed": claimed, "machine": machine, "notes": m.notes]
     }
 
     static func jsonValue(_ value: SettingValue) -> Any {
@@ -114,28 +103,4 @@ struct InfoCommand: ParsableCommand {
         case .none: return NSNull()
         }
     }
-
-    /// A setting's value, sizes also in MiB.
-    static func describe(_ s: ResolvedSetting) -> String {
-        if case .integer(let n) = s.value, s.variable.hasPrefix("GC_"), s.variable != "GC_DEBUG" { return size(n) }
-        return s.value.description
-    }
-
-    static func size(_ bytes: Int) -> String {
-        let units = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")]
-        for (scale, name) in units where bytes >= scale {
-            let value = Double(bytes) / Double(scale)
-            let text = value == value.rounded() ? "\(Int(value))" : String(format: "%.1f", value)
-            return "\(bytes) (\(text) \(name))"
-        }
-        return "\(bytes)"
-    }
-
-    static func cacheLine(_ c: CacheSizes) -> String {
-        let parts = [("L1d", c.l1Data), ("L1i", c.l1Instruction), ("L2", c.l2), ("L3", c.l3)]
-            .map { name, bytes in "\(name) " + (bytes.map { b in b >= 1 << 20 ? "\(b >> 20) MiB" : "\(b >> 10) KiB" } ?? "?") }
-        return parts.joined(separator: ", ")
-    }
-
-    static func pad(_ s: String, _ width: Int) -> String { s + String(repeating: " ", count: max(0, width - s.count)) }
 }

@@ -4,9 +4,12 @@
 // and `plot` later). Usage errors (an unknown workload, a bad option value)
 // end with exit status 2 and a message naming what was wrong and what is
 // accepted; ArgumentParser's own default for them is EX_USAGE (64), so the
-// entry point maps them. Other failures end with status 1.
+// entry point maps them. So does a configuration error a heap finds when it
+// is created (a TENURE_LOG destination that cannot be opened): it names the
+// setting like any bad value. Other failures end with status 1.
 import ArgumentParser
 import Foundation
+import Tenure
 
 /// The `tenure` command.
 @main
@@ -41,8 +44,18 @@ struct TenureCommand: ParsableCommand {
             if exitCode(for: error) == .validationFailure {
                 exitWithUsageError("Error: " + message(for: error))
             }
+            if let setting = configurationMessage(error) { exitWithUsageError("Error: " + setting) }
             exit(withError: error)
         }
+    }
+
+    /// The message of a configuration error a heap found when it was created
+    /// (a `ConfigurationError`'s text, "invalid SETTING=value: ..."), or nil.
+    static func configurationMessage(_ error: Error) -> String? {
+        guard case HeapError.invalidArgument(let message)? = error as? HeapError, message.hasPrefix("invalid ") else {
+            return nil
+        }
+        return message
     }
 
     /// Prints `message` on standard error and exits with status 2.

@@ -224,6 +224,34 @@ private func runtimeRegistry() throws -> SettingRegistry {
         }
     }
 
+    // MARK: The report
+
+    @Test func theReportShowsRegisteredSettingsAndClaims() throws {
+        let environment = ["TENURE_THREADS": "8", "TENURE_HOME": "/opt/lang", "TENURE_OPT_LEVEL": "3"]
+        let r = try HeapConfiguration().resolved(environment: environment, machine: machine, registry: try runtimeRegistry())
+        let report = r.report
+        let settingsEnd = try #require(report.firstIndex { $0.hasPrefix("claimed") })
+        let rows = report[1..<settingsEnd]
+        #expect(rows.count == SettingRegistry.builtInNames.count + 5)
+        let threads = try #require(rows.first { $0.hasPrefix("  TENURE_THREADS ") })
+        #expect(threads.contains(" 8 "))
+        #expect(threads.hasSuffix("environment (TENURE_THREADS); registered"))
+        let stack = try #require(rows.first { $0.hasPrefix("  TENURE_STACK ") })
+        #expect(stack.hasSuffix("default; registered"))
+        #expect(rows.last?.hasPrefix("  TENURE_SCRIPT_PATH ") == true)
+        #expect(report[settingsEnd] == "claimed by the runtime (not read by Tenure): TENURE_HOME, TENURE_OPT_*")
+        #expect(report[settingsEnd + 1] == "  TENURE_HOME=/opt/lang")
+        #expect(report[settingsEnd + 2] == "  TENURE_OPT_LEVEL=3")
+        #expect(report[settingsEnd + 3] == "machine:")
+
+        // Without a registry: the collector's settings, then the machine.
+        let plain = try HeapConfiguration().resolved(environment: [:], machine: machine).report
+        #expect(plain[0] == "settings (value, source):")
+        #expect(plain[SettingRegistry.builtInNames.count + 1] == "machine:")
+        #expect(plain[1].hasPrefix("  TENURE_GC_NURSERY ") && plain[1].contains("4194304 (4 MiB)"))
+        #expect(!plain.contains { $0.contains("registered") || $0.contains("claimed") })
+    }
+
     @Test func editDistance() {
         func d(_ a: String, _ b: String) -> Int { SettingRegistry.editDistance(Array(a.utf8), Array(b.utf8)) }
         #expect(d("", "") == 0 && d("", "ab") == 2 && d("ab", "") == 2)

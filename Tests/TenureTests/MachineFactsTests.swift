@@ -532,8 +532,9 @@ private let unlimitedV1 = "9223372036854771712"
 
     @Test func maxHeapQuarterOfTheLimitWithABigNursery() throws {
         let (_, facts) = try machine(limit: 100 << 20)
-        let r = try HeapConfiguration().resolved(environment: ["TENURE_GC_NURSERY": "64M"], machine: facts)
-        // 0.7 x 100 MiB - 64 MiB = 6 MiB is less than a quarter of the limit.
+        // 48 MiB: a nursery is at most half the available memory.
+        let r = try HeapConfiguration().resolved(environment: ["TENURE_GC_NURSERY": "48M"], machine: facts)
+        // 0.7 x 100 MiB - 48 MiB = 22 MiB is less than a quarter of the limit.
         #expect(r.configuration.maximumHeapSize == 25 << 20)
     }
 

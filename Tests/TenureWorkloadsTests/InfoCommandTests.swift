@@ -4,8 +4,11 @@
 // The report is what a person reads to learn why the heap is sized as it is,
 // and its JSON is what scripts read, so both are checked end to end: every
 // TENURE_ variable listed, the JSON keys, values and sources, an environment
-// value taking effect, a fixture machine (--root) with a cgroup v2 limit, and
-// the exit status 2 with a message naming the variable for a bad value. The
+// value taking effect, a fixture machine (--root) with a cgroup v2 limit,
+// names claimed for a runtime (--claim, --claim-prefix), and the exit status
+// 2 with a message naming the variable for a bad value, an unknown name
+// under the prefix, a size the machine cannot give, or a log destination
+// that cannot be opened. The
 // child's environment is this process's without its TENURE_ variables, so a
 // developer's own settings do not change the outcome.
 import Foundation
@@ -95,6 +98,11 @@ private final class ContainerFixture {
             #expect(machine[key] != nil, "machine.\(key) missing")
         }
         #expect(object["notes"] is [Any])
+        let claimed = try #require(object["claimed"] as? [String: Any])
+        #expect(claimed["names"] as? [String] == [])
+        #expect(claimed["prefixes"] as? [String] == [])
+        #expect((claimed["variables"] as? [String: Any])?.isEmpty == true)
+        for v in Self.variables { #expect((settings[v.lowercased()] as? [String: Any])?["registered"] == nil) }
     }
 
     @Test func environmentValueTakesEffect() throws {
@@ -143,7 +151,8 @@ private final class ContainerFixture {
     }
 
     @Test(arguments: [("TENURE_GC_NURSERY", "12Q"), ("TENURE_GC_MAJOR_COLLECT", "abc"), ("TENURE_GC_NURSRY", "4M"),
-                      ("TENURE_GC_DEBUG", "3")])
+                      ("TENURE_GC_DEBUG", "3"), ("TENURE_LOGG", "gc:-"), ("TENURE_NURSERY", "4M"),
+                      ("TENURE_gc_NURSERY", "4M"), ("TENURE_GC_NURSERY", "1T"), ("TENURE_GC_MIN", "1T")])
     func badEnvironmentExitsWithStatus2(variable: String, text: String) throws {
         for arguments in [["info"], ["info", "--json"]] {
             let outcome = try TenureExecutable.run(arguments, environment: [variable: text])
@@ -152,6 +161,62 @@ private final class ContainerFixture {
             #expect(outcome.stderr.contains("accepted"), "\(outcome.stderr)")
             #expect(outcome.stdout.isEmpty)
         }
+    }
+
+    @Test func unknownNamesSuggestTheNearest() throws {
+        for (name, nearest) in [("TENURE_LOGG", "TENURE_LOG"), ("TENURE_NURSERY", "TENURE_GC_NURSERY"),
+                                ("TENURE_gc_NURSERY", "TENURE_GC_NURSERY")] {
+            let outcome = try TenureExecutable.run(["info"], environment: [name: "4M"])
+            #expect(outcome.status == 2)
+            #expect(outcome.stderr.hasPrefix("Error: invalid \(name)=4M: unknown setting (did you mean \(nearest)?); accepted: the variables TENURE_GC_NURSERY,"),
+                    "\(outcome.stderr)")
+        }
+    }
+
+    @Test func claimedNamesAreListedInsteadOfRefused() throws {
+        let environment = ["TENURE_HOME": "/opt/lang", "TENURE_OPT_LEVEL": "3", "TENURE_GC_DEBUG": "1"]
+        let claims = ["--claim", "HOME", "--claim-prefix", "OPT_"]
+        let text = try TenureExecutable.run(["info"] + claims, environment: environment)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("claimed by the runtime (not read by Tenure): TENURE_HOME, TENURE_OPT_*\n  TENURE_HOME=/opt/lang\n  TENURE_OPT_LEVEL=3\nmachine:"),
+                "\(text.stdout)")
+        #expect(text.stdout.contains("environment (TENURE_GC_DEBUG)"))
+
+        let object = try TenureExecutable.info(claims, environment: environment)
+        let claimed = try #require(object["claimed"] as? [String: Any])
+        #expect(claimed["names"] as? [String] == ["HOME"])
+        #expect(claimed["prefixes"] as? [String] == ["OPT_"])
+        #expect(claimed["variables"] as? [String: String] == ["TENURE_HOME": "/opt/lang", "TENURE_OPT_LEVEL": "3"])
+
+        // Not claimed, the same variables are refused.
+        let refused = try TenureExecutable.run(["info"], environment: environment)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("invalid TENURE_HOME=/opt/lang: unknown setting"), "\(refused.stderr)")
+        // A claim that would hide the collector's names is refused.
+        let hiding = try TenureExecutable.run(["info", "--claim-prefix", "GC_"])
+        #expect(hiding.status == 2)
+        #expect(hiding.stderr.contains("invalid claimed prefix=GC_"), "\(hiding.stderr)")
+    }
+
+    @Test func settingsTheMachineCannotGiveStopARunNamingTheVariable() throws {
+        // Before: "out of memory: the system refused 1099511627776 bytes", exit status 1.
+        let nursery = try TenureExecutable.run(["run", "gcbench"], environment: ["TENURE_GC_NURSERY": "1T"])
+        #expect(nursery.status == 2)
+        #expect(nursery.stderr.hasPrefix("Error: invalid TENURE_GC_NURSERY=1T: out of range; accepted: 64 bytes up to half the available memory"),
+                "\(nursery.stderr)")
+        let minimum = try TenureExecutable.run(["run", "gcbench"], environment: ["TENURE_GC_MIN": "1T"])
+        #expect(minimum.status == 2)
+        #expect(minimum.stderr.hasPrefix("Error: invalid TENURE_GC_MIN=1T: out of range; accepted: 0 bytes up to the available memory"),
+                "\(minimum.stderr)")
+        #expect(minimum.stdout.isEmpty)
+    }
+
+    @Test func aLogThatCannotBeOpenedNamesTheVariable() throws {
+        // Before: "Error: invalid argument: log: cannot open /nonexistent/x.log for writing: ...", exit status 1.
+        let outcome = try TenureExecutable.run(["run", "gcbench"], environment: ["TENURE_LOG": "gc-minor:/nonexistent/x.log"])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.hasPrefix("Error: invalid TENURE_LOG=gc-minor:/nonexistent/x.log: cannot open /nonexistent/x.log for writing: No such file or directory; accepted: categories:destination"),
+                "\(outcome.stderr)")
     }
 
     @Test func badCommandLineSizeExitsWithStatus2() throws {

@@ -10,8 +10,11 @@
 // reason (a test harness, a sandbox); a runtime that wants its users to tune
 // a knob leaves it unset. Every environment value is parsed even when code
 // overrides it, so a bad value is an error whether or not it would be used,
-// and `tenure info` shows the override. Unknown PREFIX + GC_* or JIT_* names
-// are refused too: a misspelt knob would otherwise be silently ignored.
+// and `tenure info` shows the override. Every other name under the prefix
+// must be a setting a runtime registered or a name it claimed
+// (SettingRegistry.swift): an unknown one is refused with the accepted names
+// and the nearest, since a misspelt knob would otherwise be ignored in
+// silence. Sizes are bounded by what the machine can give (MachineBounds.swift).
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -34,6 +37,8 @@ struct SettingDefinition: Sendable {
     let derive: @Sendable (inout HeapConfiguration, MachineFacts) -> SettingSource
     /// The value in force.
     let value: @Sendable (HeapConfiguration) -> SettingValue
+    /// Something worth saying about the value in force on the machine, if anything.
+    var note: @Sendable (HeapConfiguration, MachineFacts) -> String? = { _, _ in nil }
 }
 
 extension HeapConfiguration {
@@ -69,9 +74,11 @@ extension HeapConfiguration {
         SettingDefinition(
             variable: "GC_MIN", field: "minimumHeapSize", flag: .minimumHeapSize, accepted: SettingSyntax.sizeForm,
             parse: { text, c, _ throws(SettingSyntaxError) in c.minimumHeapSize = try SettingSyntax.parseSize(text) },
-            derive: { c, _ in
-                c.minimumHeapSize = c.effectiveMinimumHeapSize
-                return .derived(from: "nursery size (8 x GC_NURSERY, at least GC_NURSERY x GC_MAJOR_COLLECT)")
+            derive: { c, machine in
+                // At most the available memory: a larger minimum heap would mean no major collection ever.
+                c.minimumHeapSize = min(c.effectiveMinimumHeapSize, largestMinimumHeapSize(for: machine))
+                return .derived(from: "nursery size (8 x GC_NURSERY, at least GC_NURSERY x GC_MAJOR_COLLECT, "
+                    + "at most the available memory)")
             },
             value: { .integer($0.effectiveMinimumHeapSize) }),
         SettingDefinition(
@@ -88,7 +95,8 @@ extension HeapConfiguration {
                 c.maximumHeapSize = bytes
                 return .derived(from: "cgroup limit (70% of it less the nursery, at least 25%)")
             },
-            value: { $0.maximumHeapSize.map { .integer($0) } ?? .none }),
+            value: { $0.maximumHeapSize.map { .integer($0) } ?? .none },
+            note: { c, machine in noteAboveAvailable(c.maximumHeapSize, machine, "memory runs out before the limit is reached") }),
         SettingDefinition(
             variable: "GC_MAX_DELTA", field: "maximumDelta", flag: .maximumDelta, accepted: SettingSyntax.amountForm,
             parse: { text, c, machine throws(SettingSyntaxError) in
@@ -98,7 +106,8 @@ extension HeapConfiguration {
                 c.maximumDelta = machine.availableMemory / 8
                 return .derived(from: machine.isLimitedByControlGroup ? "cgroup limit (1/8)" : "physical RAM (1/8)")
             },
-            value: { .integer($0.effectiveMaximumDelta) }),
+            value: { .integer($0.effectiveMaximumDelta) },
+            note: { c, machine in noteAboveAvailable(c.maximumDelta, machine, "only GC_MAJOR_COLLECT bounds the threshold") }),
         SettingDefinition(
             variable: "GC_DEBUG", field: "debugLevel", flag: .debugLevel,
             accepted: "0 (no checks), 1 (verify around major collections) or 2 (also around minor ones)",
@@ -107,7 +116,7 @@ extension HeapConfiguration {
             value: { .integer($0.debugLevel) }),
         SettingDefinition(
             variable: "GC_NUMA", field: "numaLocalArenas", flag: .numaLocalArenas,
-            accepted: "on or off (also 1/0, true/false, yes/no)",
+            accepted: switchForm,
             parse: { text, c, _ throws(SettingSyntaxError) in c.numaLocalArenas = try parseSwitch(text) },
             derive: { c, machine in
                 c.numaLocalArenas = machine.numa.nodes > 1 && machine.numa.source == "libnuma"
@@ -122,28 +131,44 @@ extension HeapConfiguration {
             value: { .integer($0.jitLoopLongevity) }),
         SettingDefinition(
             variable: "LOG", field: "log", flag: .log, accepted: LogSpecification.form,
+            // The variable's name is filled in by resolution (the parser is not told it).
             parse: { text, c, _ throws(SettingSyntaxError) in c.log = try LogSpecification.parse(text) },
             derive: { _, _ in .default },
             value: { $0.log.map { .text($0.description) } ?? .none }),
     ]
 
     /// Fills every setting code did not assign from `environment` (names
-    /// `prefix` + variable) or from `machine`, and validates the result.
+    /// `prefix` + variable) or from `machine`, and validates the result,
+    /// sizes against what `machine` can give (`validate(for:)`).
+    ///
+    /// Every environment variable whose name begins with `prefix` must be one
+    /// of the collector's settings (`SettingRegistry.builtInNames`), one of
+    /// `registry`'s settings, or a name `registry` claims; any other is
+    /// refused, naming it, the accepted variables and the nearest one.
+    /// `registry`'s settings are read and checked like the collector's own
+    /// and reported after them in `ResolvedConfiguration.settings`; claimed
+    /// variables are not read, only listed in `ResolvedConfiguration.claimed`.
     /// The error names the variable (or field), the value and what is accepted.
+    /// `prefix` must not be empty.
     public func resolved(
         environment: [String: String] = [:], prefix: String = HeapConfiguration.defaultEnvironmentPrefix,
-        machine: MachineFacts = .current
+        machine: MachineFacts = .current, registry: SettingRegistry = SettingRegistry()
     ) throws(ConfigurationError) -> ResolvedConfiguration {
-        let definitions = HeapConfiguration.settingDefinitions
-        for (name, text) in environment where name.hasPrefix(prefix) {
-            let rest = name.dropFirst(prefix.count)
-            if (rest.hasPrefix("GC_") || rest.hasPrefix("JIT_")) && !definitions.contains(where: { $0.variable == rest }) {
-                throw ConfigurationError(
-                    setting: name, value: text,
-                    accepted: "the variables " + definitions.map { prefix + $0.variable }.joined(separator: ", "),
-                    reason: "unknown setting")
-            }
+        guard !prefix.isEmpty else {
+            throw ConfigurationError(setting: "prefix", value: "", accepted: "a non-empty prefix, e.g. TENURE_",
+                                     reason: "every environment variable would be a setting")
         }
+        var claimed: [String: String] = [:]
+        // In name order, so that of several unknown names the same one is reported every time.
+        for (name, text) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix(prefix) {
+            let rest = String(name.dropFirst(prefix.count))
+            if registry.isClaimed(rest) { claimed[name] = text; continue }
+            if registry.accepts(rest) { continue }
+            let nearest = registry.suggestion(for: rest).map { " (did you mean \(prefix + $0)?)" } ?? ""
+            throw ConfigurationError(setting: name, value: text, accepted: registry.acceptedVariables(prefix: prefix),
+                                     reason: "unknown setting" + nearest)
+        }
+        let definitions = HeapConfiguration.settingDefinitions
         var c = self
         // nil means "the default" for these two: derive it even when code wrote the nil.
         var explicit = self.explicit.settings
@@ -161,6 +186,8 @@ extension HeapConfiguration {
                 } catch {
                     throw ConfigurationError(setting: variable, value: text, accepted: d.accepted, reason: error.reason)
                 }
+                // A log destination that cannot be opened is found at the first heap: it names this variable.
+                if d.flag == .log { fromEnvironment.log?.setting = variable }
             }
             let source: SettingSource
             var note: String?
@@ -180,7 +207,7 @@ extension HeapConfiguration {
             c.youngLargeObjectLimit = min(HeapConfiguration().youngLargeObjectLimit, c.nurserySize)
         }
         do {
-            try c.validate()
+            try c.validate(for: machine)
         } catch {
             // A value that parsed but is out of range: name the variable it came from.
             if let (variable, text, d) = sources[error.setting] {
@@ -189,8 +216,43 @@ extension HeapConfiguration {
             }
             throw error
         }
+        // Notes on the values in force (settings[i] is definitions[i]'s).
+        for (index, d) in definitions.enumerated() {
+            guard let extra = d.note(c, machine) else { continue }
+            let s = settings[index]
+            settings[index] = ResolvedSetting(variable: s.variable, value: s.value, source: s.source,
+                                              note: s.note.map { $0 + "; " + extra } ?? extra)
+        }
+        for r in registry.settings {
+            let variable = prefix + r.name
+            guard let text = environment[variable] else {
+                settings.append(ResolvedSetting(variable: r.name, value: r.defaultValue, source: .default, note: nil,
+                                                isRegistered: true))
+                continue
+            }
+            let value: SettingValue
+            do {
+                value = try r.parse(text, machine)
+            } catch {
+                throw ConfigurationError(setting: variable, value: text, accepted: r.accepted, reason: error.reason)
+            }
+            settings.append(ResolvedSetting(variable: r.name, value: value, source: .environment(variable: variable),
+                                            note: nil, isRegistered: true))
+        }
         c.explicit.settings = .all
-        return ResolvedConfiguration(configuration: c, settings: settings, machine: machine, prefix: prefix)
+        return ResolvedConfiguration(configuration: c, settings: settings, machine: machine, prefix: prefix,
+                                     registry: registry, claimed: claimed)
+    }
+
+    /// `resolved(environment:prefix:machine:registry:)` with a registry that
+    /// claims `claimedNames` and every name under `claimedPrefixes` (both
+    /// without the prefix) for the runtime. Refused as `SettingRegistry.claim` refuses.
+    public func resolved(
+        environment: [String: String] = [:], prefix: String = HeapConfiguration.defaultEnvironmentPrefix,
+        machine: MachineFacts = .current, claimedNames: [String], claimedPrefixes: [String] = []
+    ) throws(ConfigurationError) -> ResolvedConfiguration {
+        try resolved(environment: environment, prefix: prefix, machine: machine,
+                     registry: SettingRegistry(claimedNames: claimedNames, claimedPrefixes: claimedPrefixes))
     }
 
     /// The process's environment variables.
@@ -236,6 +298,9 @@ extension HeapConfiguration {
         let bytes = try SettingSyntax.parseAmount(text).bytes(ofAvailable: available)
         return bytes == 0 ? nil : bytes
     }
+
+    /// What a switch accepts, for error messages.
+    static let switchForm = "on or off (also 1/0, true/false, yes/no)"
 
     /// A switch's text: on/off, 1/0, true/false, yes/no (any case).
     static func parseSwitch(_ text: String) throws(SettingSyntaxError) -> Bool {

@@ -73,8 +73,18 @@ public struct ResolvedSetting: Sendable, Equatable {
     public let value: SettingValue
     /// Where the value came from.
     public let source: SettingSource
-    /// An environment value that code overrode, or similar detail.
+    /// An environment value that code overrode, a limit above the available memory, or similar detail.
     public let note: String?
+    /// True for a setting a `SettingRegistry` added, false for the collector's own.
+    public let isRegistered: Bool
+
+    init(variable: String, value: SettingValue, source: SettingSource, note: String?, isRegistered: Bool = false) {
+        self.variable = variable
+        self.value = value
+        self.source = source
+        self.note = note
+        self.isRegistered = isRegistered
+    }
 
     /// The key used in JSON: the variable's name lower-cased ("gc_nursery").
     public var key: String { variable.lowercased() }
@@ -84,12 +94,18 @@ public struct ResolvedSetting: Sendable, Equatable {
 public struct ResolvedConfiguration: Sendable {
     /// The configuration to create the heap with.
     public let configuration: HeapConfiguration
-    /// Every environment-settable setting, in a fixed order.
+    /// Every environment-settable setting: the collector's own in a fixed
+    /// order, then the registry's in the order they were registered.
     public let settings: [ResolvedSetting]
     /// The machine facts the defaults were derived from.
     public let machine: MachineFacts
     /// The environment prefix used ("TENURE_").
     public let prefix: String
+    /// The registered settings and claims resolution accepted.
+    public let registry: SettingRegistry
+    /// The environment variables under the prefix that the registry claims
+    /// (full name to text): the runtime's to read, untouched by the collector.
+    public let claimed: [String: String]
 
     /// The setting of `variable` (without prefix), if it is one.
     public func setting(_ variable: String) -> ResolvedSetting? {

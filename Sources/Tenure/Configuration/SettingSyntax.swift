@@ -12,6 +12,12 @@
 public struct SettingSyntaxError: Error, Equatable, CustomStringConvertible {
     /// What is wrong with the text, e.g. "negative" or "unknown unit \"PB\"".
     public let reason: String
+
+    /// A refusal for `reason`; a parser of a registered setting (`RegisteredSetting`) throws one.
+    public init(reason: String) {
+        self.reason = reason
+    }
+
     public var description: String { reason }
 }
 
