@@ -66,7 +66,7 @@ public struct ObjectRef: Hashable, @unchecked Sendable {
 
     /// Stores a raw value (never a reference: use `Heap.storeReference`) at `offset`.
     @inlinable @inline(__always)
-    public func store<T: BitwiseCopyable>(_ value: T, at offset: Int) {
+    public func store<T: RawField>(_ value: T, at offset: Int) {
         raw.storeBytes(of: value, toByteOffset: offset, as: T.self)
     }
 
@@ -122,3 +122,30 @@ public enum ObjectLayout {
     @inlinable @inline(__always)
     public static func fieldOffset(_ index: Int) -> Int { 8 + index &* 8 }
 }
+
+/// A value an object's raw (untraced) words may hold: numbers, booleans and
+/// pointers outside the heap, never an `ObjectRef`. `ObjectRef.store` takes
+/// only these, so a reference store that would skip the write barrier does
+/// not compile. A runtime conforms its own plain structs (a tagged integer, a
+/// pair of 32-bit fields) when it stores them as raw words.
+public protocol RawField: BitwiseCopyable {}
+
+extension Int: RawField {}
+extension Int8: RawField {}
+extension Int16: RawField {}
+extension Int32: RawField {}
+extension Int64: RawField {}
+extension UInt: RawField {}
+extension UInt8: RawField {}
+extension UInt16: RawField {}
+extension UInt32: RawField {}
+extension UInt64: RawField {}
+extension Double: RawField {}
+extension Float: RawField {}
+extension Bool: RawField {}
+extension UnsafeRawPointer: RawField {}
+extension UnsafeMutableRawPointer: RawField {}
+extension OpaquePointer: RawField {}
+extension UnsafePointer: RawField {}
+extension UnsafeMutablePointer: RawField {}
+extension Optional: RawField where Wrapped: RawField {}
