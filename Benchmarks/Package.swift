@@ -11,7 +11,12 @@
 //   class, malloc), shared by both so that both measure the same code. It is
 //   a module of its own, as a runtime using Tenure would be. Also the
 //   survival loops (minor collections) and live heaps (major collections).
+import Foundation
 import PackageDescription
+
+/// The main package's identity: the name of the folder it is checked out in
+/// (a path dependency is known by its folder's name, whatever the clone is called).
+let tenure = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
 let package = Package(
     name: "TenureBenchmarks",
@@ -22,14 +27,14 @@ let package = Package(
     targets: [
         .target(
             name: "BenchKernels",
-            dependencies: [.product(name: "Tenure", package: "main")],
+            dependencies: [.product(name: "Tenure", package: tenure)],
             path: "Kernels"),
         .executableTarget(
             name: "tenure-bench-report",
             dependencies: [
                 "BenchKernels",
-                .product(name: "Tenure", package: "main"),
-                .product(name: "TenureWorkloads", package: "main"),
+                .product(name: "Tenure", package: tenure),
+                .product(name: "TenureWorkloads", package: tenure),
             ],
             path: "Report"),
     ]
@@ -42,8 +47,8 @@ for suite in ["AllocationBenchmarks", "BarrierBenchmarks", "CollectionBenchmarks
         dependencies: [
             "BenchKernels",
             .product(name: "Benchmark", package: "benchmark"),
-            .product(name: "Tenure", package: "main"),
-            .product(name: "TenureWorkloads", package: "main"),
+            .product(name: "Tenure", package: tenure),
+            .product(name: "TenureWorkloads", package: tenure),
         ],
         path: suite,
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]))
