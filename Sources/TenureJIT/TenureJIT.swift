@@ -9,3 +9,10 @@
 // loop IR, its interpreter (the reference) and its x86-64 compiler live in
 // IR/, Assembler/ and Compiler/; docs/jit.md tells the whole story.
 import Tenure
+
+/// Stops the process with "TenureJIT: <message>" unless `condition` holds, in
+/// every build (`precondition` drops its message with -O).
+@inline(__always)
+func check(_ condition: Bool, _ message: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line) {
+    if _slowPath(!condition) { fatalError("TenureJIT: " + message(), file: file, line: line) }
+}

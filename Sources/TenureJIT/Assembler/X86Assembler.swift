@@ -66,8 +66,8 @@ public struct X86Assembler: Sendable {
     /// Binds `label` to the current offset and patches the jumps already
     /// emitted to it. A label is bound once.
     public mutating func bind(_ label: Label) {
-        precondition(labelOffsets.indices.contains(label.id), "label from another assembler")
-        precondition(labelOffsets[label.id] == nil, "label bound twice")
+        check(labelOffsets.indices.contains(label.id), "label from another assembler")
+        check(labelOffsets[label.id] == nil, "label bound twice")
         labelOffsets[label.id] = count
         if let references = pendingReferences.removeValue(forKey: label.id) {
             for fieldOffset in references {
@@ -355,7 +355,7 @@ public struct X86Assembler: Sendable {
     }
 
     private mutating func emitShift(_ operation: ShiftOperation, _ r: Register, by count: UInt8) {
-        precondition(count < 64, "shift count \(count) out of 0...63")
+        check(count < 64, "shift count \(count) out of 0...63")
         if count == 1 {
             emit(rexW: true, opcode: 0xD1, reg: operation.rawValue, rm: .register(r))
         } else {
@@ -382,7 +382,7 @@ public struct X86Assembler: Sendable {
             emitByte(opcode)
             emitByte(modRM(mod: 0b11, reg: reg, rm: r.low3))
         case .memory(let m):
-            precondition(m.index != .rsp, "rsp cannot be an index register")
+            check(m.index != .rsp, "rsp cannot be an index register")
             emitREX(w: rexW, r: reg >= 8, x: m.index?.needsREX ?? false, b: m.base.needsREX)
             if escaped { emitByte(0x0F) }
             emitByte(opcode)
@@ -423,7 +423,7 @@ public struct X86Assembler: Sendable {
     /// Emits the rel32 field of a jump to `label`, which ends the instruction:
     /// resolved now if the label is bound, else recorded to patch at `bind`.
     private mutating func emitReference(to label: Label) {
-        precondition(labelOffsets.indices.contains(label.id), "label from another assembler")
+        check(labelOffsets.indices.contains(label.id), "label from another assembler")
         let fieldOffset = count
         emitInt32(0)
         if let target = labelOffsets[label.id] {

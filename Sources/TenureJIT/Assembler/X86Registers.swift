@@ -125,8 +125,8 @@ public struct Memory: Sendable, Equatable {
     /// The operand `[base + index * scale + displacement]`. `index` must not
     /// be `rsp` and `scale` must be 1, 2, 4 or 8.
     public init(base: Register, index: Register?, scale: UInt8 = 1, displacement: Int32 = 0) {
-        precondition(index != .rsp, "rsp cannot be an index register")
-        precondition(scale == 1 || scale == 2 || scale == 4 || scale == 8,
+        check(index != .rsp, "rsp cannot be an index register")
+        check(scale == 1 || scale == 2 || scale == 4 || scale == 8,
                      "scale must be 1, 2, 4 or 8, not \(scale)")
         self.base = base
         self.index = index

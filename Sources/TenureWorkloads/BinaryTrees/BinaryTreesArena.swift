@@ -31,7 +31,7 @@ struct TreeArena {
 
     /// Builds a complete tree of `depth` at the start of the arena.
     func build(depth: Int) -> UnsafeMutablePointer<ArenaTreeNode> {
-        precondition(BinaryTrees.nodes(depth: depth) <= capacity, "arena too small for a tree of depth \(depth)")
+        if BinaryTrees.nodes(depth: depth) > capacity { fatalError("arena too small for a tree of depth \(depth)") }
         var next = base
         return TreeArena.bottomUp(depth, &next)
     }
