@@ -51,16 +51,16 @@ extension Heap {
         let header = array.header
         let inRange = UInt(bitPattern: index) < UInt(bitPattern: array.count)
         if _fastPath((header ^ HeaderFlags.referenceItems) & HeaderFlags.itemStoreSlowPath == 0 && inRange) {
-            array.raw.storeBytes(of: value, toByteOffset: ObjectLayout.arrayItemsOffset + index &* 8, as: ObjectRef?.self)
+            array.raw.storeBytes(of: value, toByteOffset: ObjectLayout.arrayItemsOffset &+ index &* 8, as: ObjectRef?.self)
             return
         }
         let queuedCardsOnly = HeaderFlags.cardsQueued | HeaderFlags.referenceItems
         if inRange && header & (queuedCardsOnly | HeaderFlags.weakReference | HeaderFlags.checkedStores) == queuedCardsOnly {
             // A carded array already queued for the next minor collection: only
             // the card byte is left to mark (card table in the prefix, see LargeObjects).
-            array.raw.storeBytes(of: value, toByteOffset: ObjectLayout.arrayItemsOffset + index &* 8, as: ObjectRef?.self)
+            array.raw.storeBytes(of: value, toByteOffset: ObjectLayout.arrayItemsOffset &+ index &* 8, as: ObjectRef?.self)
             let prefix = array.raw.load(fromByteOffset: ObjectLayout.largePrefixLengthOffset, as: Int.self)
-            (array.raw - prefix).storeBytes(of: 1 as UInt8, toByteOffset: index &>> fast.pointee.cardShift, as: UInt8.self)
+            array.raw.storeBytes(of: 1 as UInt8, toByteOffset: (index &>> fast.pointee.cardShift) &- prefix, as: UInt8.self)
             return
         }
         storeItemSlowly(value, into: array, at: index)
