@@ -43,6 +43,12 @@ public struct HeapStatistics: Sendable, Equatable {
     public var rawBytesReported = 0
     /// Arenas given back to the kernel.
     public var arenasReleased = 0
+    /// Bytes of arena pages with no memory behind them now: free pages whose
+    /// memory was given back to the kernel (madvise) after a major collection
+    /// and not used since, and the few never touched since their arena was
+    /// mapped. They are part of `arenaBytes`; `arenaBytes - scavengedBytes` is
+    /// what the arenas hold resident, at most.
+    public var scavengedBytes = 0
 
     /// Minor collections, their total and longest pause in seconds.
     public var minorCollections = 0
@@ -101,6 +107,7 @@ extension HeapState {
         s.largeObjectBytes = large.bytes
         s.largeObjectBytesPeak = large.bytesPeak
         s.arenasReleased = oldSpace.arenasReleased
+        s.scavengedBytes = oldSpace.unbackedBytes
         s.rawBytes = rawMemory.pointee.bytes
         s.rawBytesPeak = rawMemory.pointee.peak
         s.rawBytesReported = rawMemory.pointee.reported

@@ -22,10 +22,13 @@ extension HeapState {
         let after = oldBytes
         pacing.update(survivingBytes: after)
         rawMemory.pointee.pressure = 0  // the new threshold starts from what survived
-        // Empty arenas the heap will refill before the next major collection stay
-        // mapped; without the emergency reserve, every empty arena goes back.
+        // Free pages the heap will refill before the next major collection keep
+        // their memory; the others go back to the kernel (empty arenas unmapped,
+        // free pages of the other arenas given back). The refill is the way to
+        // the threshold plus one nursery of survivors (the minor collection that
+        // crosses it). Without the emergency reserve, all of it goes back.
         let refill = MemoryReserve.isHeld ? max(0, Int(pacing.threshold) - after) : 0
-        oldSpace.releaseEmptyArenas(keepBytes: refill)
+        oldSpace.releaseFreeMemory(keepBytes: refill == 0 ? 0 : refill + nursery.size)
         let threshold = Int(pacing.threshold), mapped = oldSpace.mappedBytes + large.bytes
         endCollection(start) { pause in
             "pause_ns=\(Int(pause * 1e9)) heap_before=\(start.oldBytes) heap_after=\(after) next_threshold=\(threshold) mapped=\(mapped) rss=\(ResidentMemory.bytes())"
