@@ -24,11 +24,10 @@ extension HeapState {
         rawMemory.pointee.pressure = 0  // the new threshold starts from what survived
         // Free pages the heap will refill before the next major collection keep
         // their memory; the others go back to the kernel (empty arenas unmapped,
-        // free pages of the other arenas given back). The refill is the way to
-        // the threshold plus one nursery of survivors (the minor collection that
-        // crosses it). Without the emergency reserve, all of it goes back.
+        // free pages of the other arenas given back). Without the emergency
+        // reserve, all of it goes back.
         let refill = MemoryReserve.isHeld ? max(0, Int(pacing.threshold) - after) : 0
-        oldSpace.releaseFreeMemory(keepBytes: refill == 0 ? 0 : refill + nursery.size)
+        oldSpace.releaseFreeMemory(keepBytes: refill)
         let threshold = Int(pacing.threshold), mapped = oldSpace.mappedBytes + large.bytes
         endCollection(start) { pause in
             "pause_ns=\(Int(pause * 1e9)) heap_before=\(start.oldBytes) heap_after=\(after) next_threshold=\(threshold) mapped=\(mapped) rss=\(ResidentMemory.bytes())"

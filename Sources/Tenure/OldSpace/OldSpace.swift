@@ -322,27 +322,28 @@ struct OldSpace {
     ///
     /// Keeping the refill's worth saves the page faults of mapping it again
     /// (binary-trees spent 2.7 s of system time in page faults when every
-    /// empty arena was unmapped, 0.4 s with a budget). The caller's budget is
-    /// the way to the next threshold plus one nursery of survivors: with the
-    /// threshold alone, binary-trees depth 18 mapped 199 arenas and took 27,300
-    /// page faults, 10 % more than when only empty arenas counted against the
-    /// budget (179 arenas, 24,800 faults); with the nursery added, 133 arenas
-    /// and 18,900 faults, and no byte given back. The budget also counts pages
-    /// the refill may not need (it fills the free cells of partly used pages
-    /// first), so it errs on the side of keeping, as Go's retained-extra
-    /// margin does.
+    /// empty arena was unmapped, 0.4 s with a budget). The budget is the way to
+    /// the next threshold, so what stays mapped and resident after a peak is
+    /// about that threshold. It is not exact: the minor collection that crosses
+    /// the threshold promotes up to a nursery more. On binary-trees depth 18
+    /// this budget mapped 199 arenas and took 27,300 page faults, against 179
+    /// arenas and 24,800 faults when the free pages of partly used arenas were
+    /// all kept on top of it; a budget of one nursery more mapped 133 arenas
+    /// (18,900 faults) but keeps more than the threshold after a peak. Wall
+    /// times did not differ beyond the noise (1.33-1.67 s for all three), and
+    /// no byte was given back with any of them.
     ///
-    /// The cost is the kernel's: 0.09 ms per MiB given back (358 MiB in 33 ms
-    /// and 1,434 calls, after keeping one 256-byte object in 2,000 of 400 MiB),
-    /// paid once per page freed and not refilled; a heap in a steady state
-    /// gives nothing back. The rest (ordering the arenas, reading the bitmaps of
+    /// The cost is the kernel's: 0.06-0.12 ms per MiB given back (362 MiB in
+    /// 21-43 ms and 1,451 calls, after keeping one 256-byte object in 2,000 of
+    /// 400 MiB), paid once per page freed and not refilled; a heap in a steady
+    /// state gives nothing back. The rest (ordering the arenas, reading the bitmaps of
     /// those past the budget) took 13-50 us per major collection with 830 arenas.
     ///
     /// MADV_DONTNEED rather than MADV_FREE: a MADV_FREE page stays in the
     /// resident set until the kernel is short of memory, so neither RSS nor a
     /// container's memory accounting falls, which is the point of giving it
-    /// back (the pattern above: RSS 427 MiB after MADV_FREE, 69 MiB after
-    /// MADV_DONTNEED; MADV_FREE took 30-35 ms instead of 29-47 ms).
+    /// back (the pattern above: RSS 427 MiB after MADV_FREE, 65 MiB after
+    /// MADV_DONTNEED; the collection took 26-32 ms and 28-51 ms).
     mutating func releaseFreeMemory(keepBytes: Int) {
         let order = arenas.filter { $0.pointee.freeCount > 0 }.sorted {
             ($0.pointee.freeCount, $0.pointee.unbackedCount) < ($1.pointee.freeCount, $1.pointee.unbackedCount)
