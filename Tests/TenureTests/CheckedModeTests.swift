@@ -113,9 +113,9 @@ import Testing
                     heap.storeItem(frame[1], into: frame[0]!, at: i)
                     if i % 50 == 0 { heap.collect() }
                 }
-                let weak = try heap.makeWeakReference(to: frame[0]!.loadItem(7))
+                frame[1] = try heap.makeWeakReference(to: frame[0]!.loadItem(7))
                 heap.collect()
-                #expect(heap.weakTarget(of: weak)?.nodeID == 7)
+                #expect(heap.weakTarget(of: frame[1]!)?.nodeID == 7)
                 for i in 0..<300 {
                     #expect(frame[0]!.loadItem(i)?.nodeID == i)
                     #expect(frame[0]!.loadItem(i)?.loadReference(at: CommonTypes.nodeLeft)?.nodeID == -i)
