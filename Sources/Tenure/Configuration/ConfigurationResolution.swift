@@ -115,6 +115,12 @@ extension HeapConfiguration {
             derive: { _, _ in .default },
             value: { .integer($0.debugLevel) }),
         SettingDefinition(
+            variable: "GC_CHECKED", field: "checked", flag: .checked,
+            accepted: switchForm + " (checked mode: every handle and reference store checked, the emptied nursery poisoned)",
+            parse: { text, c, _ throws(SettingSyntaxError) in c.checked = try parseSwitch(text) },
+            derive: { _, _ in .default },
+            value: { .boolean($0.checked) }),
+        SettingDefinition(
             variable: "GC_NUMA", field: "numaLocalArenas", flag: .numaLocalArenas,
             accepted: switchForm,
             parse: { text, c, _ throws(SettingSyntaxError) in c.numaLocalArenas = try parseSwitch(text) },

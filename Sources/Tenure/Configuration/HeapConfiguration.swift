@@ -65,7 +65,7 @@ public struct HeapConfiguration: Sendable, Equatable {
     /// slow path and checks its handle, every reference store checks its offset
     /// and value, the emptied nursery is poisoned (docs/embedding.md lists the
     /// checks and their cost).
-    public var checked: Bool = false
+    public var checked: Bool = false { didSet { explicit.insert(.checked) } }
 
     /// The defaults.
     public init() {}
@@ -165,7 +165,8 @@ struct ExplicitSettings: OptionSet, Sendable, Hashable {
     static let jitLoopLongevity = ExplicitSettings(rawValue: 1 << 8)
     static let log = ExplicitSettings(rawValue: 1 << 9)
     static let youngLargeObjectLimit = ExplicitSettings(rawValue: 1 << 10)
-    static let all = ExplicitSettings(rawValue: (1 << 11) - 1)
+    static let checked = ExplicitSettings(rawValue: 1 << 11)
+    static let all = ExplicitSettings(rawValue: (1 << 12) - 1)
 }
 
 /// A configuration value that is not accepted.
