@@ -42,7 +42,7 @@ private func resolutionError(
 
 @Suite struct ConfigurationResolutionTests {
     static let variables = ["GC_NURSERY", "GC_MAJOR_COLLECT", "GC_GROWTH", "GC_MIN", "GC_MAX", "GC_MAX_DELTA",
-                            "GC_DEBUG", "GC_NUMA", "JIT_LOOP_LONGEVITY", "LOG"]
+                            "GC_DEBUG", "GC_CHECKED", "GC_NUMA", "JIT_LOOP_LONGEVITY", "LOG"]
 
     /// For every variable: a text, the value it means, and code that assigns a different value.
     static let examples: [(variable: String, text: String, value: SettingValue,
@@ -54,6 +54,7 @@ private func resolutionError(
         ("GC_MAX", "512M", .integer(512 << 20), { $0.maximumHeapSize = 1 << 30 }, .integer(1 << 30)),
         ("GC_MAX_DELTA", "32M", .integer(32 << 20), { $0.maximumDelta = 16 << 20 }, .integer(16 << 20)),
         ("GC_DEBUG", "1", .integer(1), { $0.debugLevel = 2 }, .integer(2)),
+        ("GC_CHECKED", "on", .boolean(true), { $0.checked = false }, .boolean(false)),
         ("GC_NUMA", "on", .boolean(true), { $0.numaLocalArenas = false }, .boolean(false)),
         ("JIT_LOOP_LONGEVITY", "50", .integer(50), { $0.jitLoopLongevity = 7 }, .integer(7)),
         ("LOG", "gc:-", .text("gc:-"), { $0.log = LogSpecification(categories: ["phase"], destination: "-") },
@@ -63,7 +64,7 @@ private func resolutionError(
     /// For every variable: a text that does not parse.
     static let unparsable: [(String, String)] = [
         ("GC_NURSERY", "12Q"), ("GC_MAJOR_COLLECT", "abc"), ("GC_GROWTH", "1.5x"), ("GC_MIN", "-1"),
-        ("GC_MAX", "lots"), ("GC_MAX_DELTA", "0%"), ("GC_DEBUG", "1.5"), ("GC_NUMA", "maybe"),
+        ("GC_MAX", "lots"), ("GC_MAX_DELTA", "0%"), ("GC_DEBUG", "1.5"), ("GC_CHECKED", "2"), ("GC_NUMA", "maybe"),
         ("JIT_LOOP_LONGEVITY", "-3"), ("LOG", "gc"),
     ]
 
@@ -251,7 +252,7 @@ private func resolutionError(
         let c = r.configuration
         #expect(c.nurserySize == 8 << 20 && c.majorCollectFactor == 2.5 && c.growthFactor == 1.5)
         #expect(c.minimumHeapSize == 64 << 20 && c.maximumHeapSize == 512 << 20 && c.maximumDelta == 32 << 20)
-        #expect(c.debugLevel == 1 && c.numaLocalArenas && c.jitLoopLongevity == 50)
+        #expect(c.debugLevel == 1 && c.checked && c.numaLocalArenas && c.jitLoopLongevity == 50)
         #expect(c.log == LogSpecification(categories: ["gc"], destination: "-"))
     }
 

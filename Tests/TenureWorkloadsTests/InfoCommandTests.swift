@@ -49,7 +49,7 @@ private final class ContainerFixture {
 
 @Suite struct InfoCommandTests {
     static let variables = ["GC_NURSERY", "GC_MAJOR_COLLECT", "GC_GROWTH", "GC_MIN", "GC_MAX", "GC_MAX_DELTA",
-                            "GC_DEBUG", "GC_NUMA", "JIT_LOOP_LONGEVITY", "LOG"]
+                            "GC_DEBUG", "GC_CHECKED", "GC_NUMA", "JIT_LOOP_LONGEVITY", "LOG"]
 
     @Test func executableIsBuilt() {
         #expect(FileManager.default.isExecutableFile(atPath: TenureExecutable.path),
