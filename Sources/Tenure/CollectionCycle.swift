@@ -111,13 +111,13 @@ extension Heap {
     /// collection's own method returned.
     @usableFromInline @inline(never)
     func deliverCollectionEvents() {
-        guard !state.pointee.pendingEvents.isEmpty, state.pointee.phase == .idle else { return }
+        guard !state.pointee.pendingEvents.isEmpty, fast.pointee.phase == .idle else { return }
         let events = state.pointee.pendingEvents
         state.pointee.pendingEvents.removeAll(keepingCapacity: true)
         let hooks = state.pointee.collectionHooks
-        state.pointee.phase = .notifying
+        fast.pointee.phase = .notifying
         defer {
-            state.pointee.phase = .idle
+            fast.pointee.phase = .idle
             state.pointee.updateAllocationLimit()
         }
         for event in events { hooks.forEach { $0(event) } }

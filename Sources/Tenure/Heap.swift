@@ -77,7 +77,7 @@ public final class Heap {
     }
 
     private func registerLayout(_ layout: TypeLayout) throws(TypeLayoutError) -> (UInt32, TypeInfo) {
-        guard !state.pointee.isCollecting else {
+        guard fast.pointee.phase == .idle else {
             throw TypeLayoutError(description: "type '\(layout.name)' registered from inside a collection (a destructor, hook or root scanner); accepted: registration outside collections")
         }
         let registered = try state.pointee.types.register(layout)
@@ -103,7 +103,7 @@ public final class Heap {
     }
 
     /// The size in bytes of `object`, header included.
-    public func size(of object: ObjectRef) -> Int { state.pointee.size(of: object) }
+    public func size(of object: ObjectRef) -> Int { fast.pointee.typeTable[Int(object.typeID)].instanceSize(of: object) }
 
     // MARK: Collections
 
@@ -172,14 +172,14 @@ public final class Heap {
 
     /// Stops the process when called from a destructor, a hook or a root scanner.
     func refuseInsideCollections(_ call: String) {
-        let phase = state.pointee.phase
+        let phase = fast.pointee.phase
         tenureCheck(phase == .idle,
                     "\(call) called from \(phase == .notifying ? "a collection hook" : "a destructor or a root scanner"): a collection is running; accepted: \(call) outside collections (docs/embedding.md lists what callbacks may call)")
     }
 
     /// Stops the process when called from a destructor or a root scanner (hooks may call it).
     func refuseWhileCollecting(_ call: String) {
-        tenureCheck(state.pointee.phase != .collecting,
+        tenureCheck(fast.pointee.phase != .collecting,
                     "\(call) called from a destructor or a root scanner: the heap is half-way through a collection; accepted: \(call) outside collections and in collection hooks (docs/embedding.md)")
     }
 }

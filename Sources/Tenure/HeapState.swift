@@ -123,7 +123,7 @@ struct HeapState {
 
     /// The header word of a new object of type `typeID`: the id, its type flags,
     /// and in checked mode the flag that sends every store to the checks.
-    func headerWord(typeID: UInt32) -> UInt64 {
+    mutating func headerWord(typeID: UInt32) -> UInt64 {
         var header = UInt64(typeID)
         switch types[typeID].kind {
         case .referenceArray: header |= HeaderFlags.referenceItems

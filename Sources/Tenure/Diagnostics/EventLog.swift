@@ -132,6 +132,6 @@ extension Heap {
         guard let log = state.pointee.log, log.specification.includes(category) else { return }
         log.write(category, fields())
         // A phase line comes with a memory sample, except from inside a collection (the heap is half-way).
-        if category == "phase" && state.pointee.phase == .idle { log.sampleMemory(state.pointee, force: true) }
+        if category == "phase" && fast.pointee.phase == .idle { log.sampleMemory(state.pointee, force: true) }
     }
 }

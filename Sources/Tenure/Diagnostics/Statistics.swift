@@ -99,7 +99,7 @@ extension HeapStatistics {
 
 extension HeapState {
     /// The statistics with the size figures and peaks read from the spaces now.
-    func currentStatistics() -> HeapStatistics {
+    mutating func currentStatistics() -> HeapStatistics {
         var s = statistics
         s.arenaBytes = oldSpace.mappedBytes
         s.arenaBytesPeak = oldSpace.mappedBytesPeak

@@ -14,7 +14,7 @@
 
 extension HeapState {
     /// The checks of a `storeReference` that reached the slow path.
-    func checkReferenceStore(_ value: ObjectRef?, into object: ObjectRef, at offset: Int) {
+    mutating func checkReferenceStore(_ value: ObjectRef?, into object: ObjectRef, at offset: Int) {
         checkStoreTarget(object, operation: "storeReference(_:into:at: \(offset))")
         guard checked else { return }
         let info = types[object.typeID]
@@ -24,7 +24,7 @@ extension HeapState {
     }
 
     /// The checks of a `storeItem` that reached the slow path.
-    func checkItemStore(_ value: ObjectRef?, into array: ObjectRef, at index: Int) {
+    mutating func checkItemStore(_ value: ObjectRef?, into array: ObjectRef, at index: Int) {
         checkStoreTarget(array, operation: "storeItem(_:into:at: \(index))")
         tenureCheck(array.header & HeaderFlags.referenceItems != 0,
                     "storeItem(_:into:at: \(index)) into a '\(typeName(of: array))' object, which is not an array of references; accepted: arrays registered with .array(_:of: .references) (raw items are stored with ObjectRef.store)")
@@ -34,7 +34,7 @@ extension HeapState {
     }
 
     /// The checks every slow-path store makes of its target (also compiled code's `remember`).
-    func checkStoreTarget(_ object: ObjectRef, operation: String) {
+    mutating func checkStoreTarget(_ object: ObjectRef, operation: String) {
         if checked { checkLiveObject(object, role: "the target of \(operation)") }
         tenureCheck(phase != .collecting,
                     "\(operation) from a destructor or a root scanner: the collection that calls them is half-way; accepted: reference stores outside collections and in collection hooks")
@@ -43,7 +43,7 @@ extension HeapState {
     }
 
     /// Checked mode: `object` must be a live object of this heap.
-    func checkLiveObject(_ object: ObjectRef, role: String) {
+    mutating func checkLiveObject(_ object: ObjectRef, role: String) {
         let address = "0x" + String(object.address, radix: 16)
         if isInNursery(object) {
             tenureCheck(!nursery.isPoisoned(object.raw, free: fast.pointee.nurseryFree) && object.header != Nursery.poison,

@@ -18,14 +18,14 @@ extension Heap {
 }
 
 extension HeapState {
-    func verifyOrDie(_ when: String) {
+    mutating func verifyOrDie(_ when: String) {
         let problems = verify()
         if !problems.isEmpty {
             tenureStop("heap verification failed \(when):\n" + problems.prefix(20).joined(separator: "\n"))
         }
     }
 
-    func verify() -> [String] {
+    mutating func verify() -> [String] {
         var problems: [String] = []
         func problem(_ text: String) { if problems.count < 100 { problems.append(text) } }
         func hex(_ a: UInt) -> String { "0x" + String(a, radix: 16) }
