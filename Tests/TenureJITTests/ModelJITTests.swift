@@ -678,7 +678,7 @@ enum ModelJITShrinker {
         return (0..<UInt64(max(0, n))).map { $0 &* 1_000_003 &+ 11 }
     }
 
-    @Test(arguments: seeds(6))
+    @Test(arguments: seeds(8))
     func loopsUnderTheModel(seed: UInt64) throws {
         let steps = getenv("TENURE_MODEL_STEPS").flatMap { Int(String(cString: $0)) } ?? 600
         try ModelJITRun.check(layout: seed, seed: seed, steps: steps)

@@ -28,23 +28,23 @@ import Testing
 @testable import Tenure
 
 @Suite struct ModelBasedTests {
-    @Test(arguments: ModelEnvironment.seeds(16, salt: 1))
+    @Test(arguments: ModelEnvironment.seeds(24, salt: 1))
     func stress(seed: UInt64) throws {
         try ModelRun(setup: .stress, seed: seed).run()
     }
 
-    @Test(arguments: ModelEnvironment.seeds(8, salt: 2))
+    @Test(arguments: ModelEnvironment.seeds(12, salt: 2))
     func small(seed: UInt64) throws {
         try ModelRun(setup: .small, seed: seed).run()
     }
 
-    @Test(arguments: ModelEnvironment.seeds(4, salt: 3))
+    @Test(arguments: ModelEnvironment.seeds(6, salt: 3))
     func defaultConfiguration(seed: UInt64) throws {
         try ModelRun(setup: .defaults, seed: seed).run()
     }
 
     /// A maximum heap size the runs hit: refused allocations must leave everything as it was.
-    @Test(arguments: ModelEnvironment.seeds(6, salt: 5))
+    @Test(arguments: ModelEnvironment.seeds(8, salt: 5))
     func limited(seed: UInt64) throws {
         try ModelRun(setup: .limited, seed: seed).run()
     }
@@ -56,7 +56,7 @@ import Testing
     }
 
     /// A minor collection at nearly every allocation (a 64-byte nursery).
-    @Test(arguments: ModelEnvironment.seeds(3, salt: 4))
+    @Test(arguments: ModelEnvironment.seeds(4, salt: 4))
     func everyAllocation(seed: UInt64) throws {
         try ModelRun(setup: .everyAllocation, seed: seed).run()
     }
@@ -68,7 +68,7 @@ import Testing
     }
 
     /// Checked mode: every allocation on the slow path, every store checked, the emptied nursery poisoned.
-    @Test(arguments: ModelEnvironment.seeds(4, salt: 9))
+    @Test(arguments: ModelEnvironment.seeds(6, salt: 9))
     func checkedMode(seed: UInt64) throws {
         try ModelRun(setup: .checked, seed: seed).run()
     }

@@ -45,7 +45,9 @@ extension ModelRun {
         if x < 60 {
             let type = fixedTypes[r.below(fixedTypes.count)]
             let payload = r.next()
-            let pressure = type.pressureOffset != nil && r.chance(0.7) ? 1 + r.below(4096) : 0
+            // A little raw memory now and then (pressure brings major collections sooner:
+            // much of it would turn the small configurations into major-collection runs).
+            let pressure = type.pressureOffset != nil && r.chance(0.25) ? 1 + r.below(128) : 0
             let tableSlots = type.tableOffset != nil ? r.below(6) : 0
             return .object(type.name, payload: payload, pressure: pressure, tableSlots: tableSlots)
         } else if x < 85 {

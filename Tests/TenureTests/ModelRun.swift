@@ -552,30 +552,42 @@ final class ModelRun {
         if heap.rootDepth != rootSlots.count {
             throw fail("rootDepth \(heap.rootDepth), the run pushed \(rootSlots.count)")
         }
-        for (k, slot) in rootSlots.enumerated() { try bind(roots[k], slot.value, "root \(k)") }
-        for (k, g) in globals.enumerated() { try bind(g.id, g.root.value, "global root \(k)") }
+        for k in 0..<rootSlots.count { try bind(roots[k], rootSlots[k].value, "root \(k)") }
+        for k in 0..<globals.count { try bind(globals[k].id, globals[k].root.value, "global root \(k)") }
         if let hookRoot = callbacks.hookRoot { try bind(ModelRun.hookBoxID, hookRoot.value, "the hook box's global root") }
         for k in 0..<scanned.count { try bind(callbacks.scannerIDs[k], scanned.slots[k], "root scanner slot \(k)") }
+        // The order objects are reached in depends on the model alone: the generator picks from it.
+        var order: [Int] = []
+        var withSlots: [Int] = []
+        var fixed: [Int] = []
         while let id = pending.popLast() {
             let object = objects[id]!
             let ref = addressOf[id]!
+            order.append(id)
+            if !object.references.isEmpty { withSlots.append(id) }
             try checkContents(id, object, ref)
             switch object.kind {
             case .fixed(let t):
+                fixed.append(id)
                 let type = fixedTypes[t]
-                for (j, offset) in type.referenceOffsets.enumerated() {
-                    try bind(object.references[j], ref.loadReference(at: offset), "#\(id).field\(j)")
+                let offsets = type.referenceOffsets
+                var j = 0
+                while j < offsets.count {
+                    try bind(object.references[j], ref.loadReference(at: offsets[j]), "#\(id).field\(j)")
+                    j += 1
                 }
                 if let tableOffset = type.tableOffset {
                     let table = ReferenceTable(base: ref.load(at: tableOffset, as: UnsafeMutableRawPointer.self))
-                    let fields = type.referenceOffsets.count
-                    for j in fields..<object.references.count {
-                        try bind(object.references[j], table.slot(j - fields).pointee, "#\(id).table[\(j - fields)]")
+                    while j < object.references.count {
+                        try bind(object.references[j], table.slot(j - offsets.count).pointee, "#\(id).table[\(j - offsets.count)]")
+                        j += 1
                     }
                 }
             case .references:
-                for j in 0..<object.count {
+                var j = 0
+                while j < object.count {
                     try bind(object.references[j], ref.loadItem(j), "#\(id)[\(j)]")
+                    j += 1
                 }
             case .bytes, .words:
                 break
@@ -596,12 +608,14 @@ final class ModelRun {
             }
         }
         // No reachable object was destroyed.
-        for id in addressOf.keys where destructible.contains(id) && callbacks.count(id) != 0 {
-            throw fail("the destructor of reachable #\(id) ran")
+        if callbacks.destructorCalls > 0 {
+            for id in order where callbacks.destroyed[UInt64(id)] != nil && destructible.contains(id) {
+                throw fail("the destructor of reachable #\(id) ran")
+            }
         }
-        reachable = addressOf.keys.sorted()
-        slotted = reachable.filter { !objects[$0]!.references.isEmpty }
-        fixedReachable = reachable.filter { if case .fixed = objects[$0]!.kind { return true } else { return false } }
+        reachable = order
+        slotted = withSlots
+        fixedReachable = fixed
     }
 
     func describe(_ ref: ObjectRef) -> String {
@@ -638,13 +652,13 @@ final class ModelRun {
             guard ref.count == object.count else { throw fail("#\(id) has \(ref.count) items, model \(object.count)") }
             if object.kind == .bytes {
                 let bytes = ref.items.assumingMemoryBound(to: UInt8.self)
-                for i in sampleIndices(object.count) where bytes[i] != ModelRun.byte(id, i) {
-                    throw fail("#\(id) byte \(i) is \(bytes[i]), expected \(ModelRun.byte(id, i))")
+                try forEachSample(object.count) { i in
+                    if bytes[i] != ModelRun.byte(id, i) { throw fail("#\(id) byte \(i) is \(bytes[i]), expected \(ModelRun.byte(id, i))") }
                 }
             } else if object.kind == .words {
                 let words = ref.items.assumingMemoryBound(to: UInt64.self)
-                for i in sampleIndices(object.count) where words[i] != ModelRun.word(id, i) {
-                    throw fail("#\(id) word \(i) is \(words[i]), expected \(ModelRun.word(id, i))")
+                try forEachSample(object.count) { i in
+                    if words[i] != ModelRun.word(id, i) { throw fail("#\(id) word \(i) is \(words[i]), expected \(ModelRun.word(id, i))") }
                 }
             }
         }
@@ -654,9 +668,17 @@ final class ModelRun {
     static func word(_ id: Int, _ i: Int) -> UInt64 { UInt64(id) << 32 | UInt64(i) }
 
     /// All indices of a short array; for a long one the first and last 32 and a stride through the middle.
-    func sampleIndices(_ count: Int) -> [Int] {
-        if count <= 96 { return Array(0..<count) }
-        return Array(0..<32) + Array(stride(from: 32, to: count - 32, by: max(1, count / 64))) + Array(count - 32..<count)
+    func forEachSample(_ count: Int, _ body: (Int) throws -> Void) throws {
+        var i = 0
+        if count <= 96 {
+            while i < count { try body(i); i += 1 }
+            return
+        }
+        while i < 32 { try body(i); i += 1 }
+        let stride = max(1, count / 64)
+        while i < count - 32 { try body(i); i += stride }
+        i = count - 32
+        while i < count { try body(i); i += 1 }
     }
 
     // MARK: The end
