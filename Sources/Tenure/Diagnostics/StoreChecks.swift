@@ -34,28 +34,28 @@ extension HeapState {
     }
 
     /// The checks every slow-path store makes of its target (also compiled code's `remember`).
-    mutating func checkStoreTarget(_ object: ObjectRef, operation: String) {
-        if checked { checkLiveObject(object, role: "the target of \(operation)") }
+    mutating func checkStoreTarget(_ object: ObjectRef, operation: @autoclosure () -> String) {
+        if checked { checkLiveObject(object, role: "the target of \(operation())") }
         tenureCheck(phase != .collecting,
-                    "\(operation) from a destructor or a root scanner: the collection that calls them is half-way; accepted: reference stores outside collections and in collection hooks")
+                    "\(operation()) from a destructor or a root scanner: the collection that calls them is half-way; accepted: reference stores outside collections and in collection hooks")
         tenureCheck(object.header & HeaderFlags.weakReference == 0,
-                    "\(operation) into a weak reference: its target is not a traced field and is set only by makeWeakReference(to:); accepted: stores into objects with reference fields")
+                    "\(operation()) into a weak reference: its target is not a traced field and is set only by makeWeakReference(to:); accepted: stores into objects with reference fields")
     }
 
     /// Checked mode: `object` must be a live object of this heap.
-    mutating func checkLiveObject(_ object: ObjectRef, role: String) {
-        let address = "0x" + String(object.address, radix: 16)
+    mutating func checkLiveObject(_ object: ObjectRef, role: @autoclosure () -> String) {
+        var address: String { "0x" + String(object.address, radix: 16) }
         if isInNursery(object) {
             tenureCheck(!nursery.isPoisoned(object.raw, free: fast.pointee.nurseryFree) && object.header != Nursery.poison,
-                        "\(role) (\(address)) is a stale reference: it points into the nursery emptied by the last minor collection (read references back from roots after every allocation)")
+                        "\(role()) (\(address)) is a stale reference: it points into the nursery emptied by the last minor collection (read references back from roots after every allocation)")
         }
         tenureCheck(object.header & HeaderFlags.forwarded == 0,
-                    "\(role) (\(address)) is a stale reference to an object a minor collection moved")
+                    "\(role()) (\(address)) is a stale reference to an object a minor collection moved")
         tenureCheck(types.isRegistered(object.typeID),
-                    "\(role) (\(address)) is not an object of this heap: its header holds type id \(object.typeID), which this heap did not register")
+                    "\(role()) (\(address)) is not an object of this heap: its header holds type id \(object.typeID), which this heap did not register")
         if !isInNursery(object) && object.header & HeaderFlags.large == 0 {
             tenureCheck(oldSpace.containsObject(at: object.address),
-                        "\(role) (\(address)) is not an object of this heap (an object of another heap, or a pointer into the middle of one)")
+                        "\(role()) (\(address)) is not an object of this heap (an object of another heap, or a pointer into the middle of one)")
         }
     }
 

@@ -137,8 +137,8 @@ extension HeapState {
 
     /// Refuses a size or count that does not match the type (the slow path is
     /// the only check compiled code's allocations get).
-    private func checkAllocation(info: TypeInfo, typeID: UInt32, size: Int, count: Int) throws(HeapError) {
-        let name = types.names[Int(typeID)]
+    private mutating func checkAllocation(info: TypeInfo, typeID: UInt32, size: Int, count: Int) throws(HeapError) {
+        var name: String { types.names[Int(typeID)] }
         switch info.kind {
         case .fixed, .weakReference:
             guard count == -1, size == Int(info.size) else {
