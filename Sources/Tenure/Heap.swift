@@ -103,7 +103,10 @@ public final class Heap {
     }
 
     /// The size in bytes of `object`, header included.
-    public func size(of object: ObjectRef) -> Int { fast.pointee.typeTable[Int(object.typeID)].instanceSize(of: object) }
+    public func size(of object: ObjectRef) -> Int {
+        fast.pointee.typeTable[Int(object.typeID)].instanceSize(of: object)
+            + (object.header & HeaderFlags.hashMoved != 0 ? 8 : 0)
+    }
 
     // MARK: Collections
 

@@ -117,9 +117,11 @@ struct HeapState {
     @inline(__always)
     func typeInfo(of object: ObjectRef) -> TypeInfo { types[object.typeID] }
 
-    /// The size of any object.
+    /// The size of any object, with the word a moved hashed object keeps its hash in.
     @inline(__always)
-    func size(of object: ObjectRef) -> Int { typeInfo(of: object).instanceSize(of: object) }
+    func size(of object: ObjectRef) -> Int {
+        typeInfo(of: object).instanceSize(of: object) + (object.header & HeaderFlags.hashMoved != 0 ? 8 : 0)
+    }
 
     /// The header word of a new object of type `typeID`: the id, its type flags,
     /// and in checked mode the flag that sends every store to the checks.

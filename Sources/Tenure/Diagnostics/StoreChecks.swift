@@ -44,6 +44,7 @@ extension HeapState {
 
     /// Checked mode: `object` must be a live object of this heap.
     mutating func checkLiveObject(_ object: ObjectRef, role: @autoclosure () -> String) {
+        if object.isImmediate { return }
         var address: String { "0x" + String(object.address, radix: 16) }
         if isInNursery(object) {
             tenureCheck(!nursery.isPoisoned(object.raw, free: fast.pointee.nurseryFree) && object.header != Nursery.poison,

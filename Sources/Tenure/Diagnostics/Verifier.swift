@@ -41,7 +41,7 @@ extension HeapState {
                 problem("nursery object \(hex(object.address)) has unregistered type id \(object.typeID); walk stopped")
                 break
             }
-            if object.header & ~(HeaderFlags.typeMask | HeaderFlags.typeFlags) != 0 {
+            if object.header & ~(HeaderFlags.typeMask | HeaderFlags.typeFlags | HeaderFlags.hashed) != 0 {
                 problem("nursery object \(hex(object.address)) has GC flags \(hex(UInt(object.header >> 32)))")
             }
             young.insert(object.address)
@@ -105,7 +105,7 @@ extension HeapState {
             }
             let itemsStart = object.raw + ObjectLayout.arrayItemsOffset
             info.forEachReferenceSlot(of: object) { slot in
-                guard let target = slot.pointee else { return }
+                guard let target = slot.pointee, !target.isImmediate else { return }
                 if !isObject(target.address) {
                     problem("\(typeName(info, object)) \(hex(object.address)) refers to \(hex(target.address)), which is not an object")
                     return
@@ -121,7 +121,7 @@ extension HeapState {
                     problem("old object \(hex(object.address)) refers to young \(hex(target.address)) without being remembered")
                 }
             }
-            if info.kind == .weakReference, let target = object.loadReference(at: 8), !isObject(target.address) {
+            if info.kind == .weakReference, let target = object.loadReference(at: 8), !target.isImmediate, !isObject(target.address) {
                 problem("weak reference \(hex(object.address)) refers to \(hex(target.address)), which is not an object")
             }
         }
@@ -139,7 +139,7 @@ extension HeapState {
         }
 
         roots.forEachSlot { slot in
-            if let target = slot.pointee, !isObject(target.address) {
+            if let target = slot.pointee, !target.isImmediate, !isObject(target.address) {
                 problem("root slot \(hex(UInt(bitPattern: slot))) refers to \(hex(target.address)), which is not an object")
             }
         }

@@ -36,6 +36,19 @@ public struct ObjectRef: Hashable, @unchecked Sendable {
     @inlinable @inline(__always)
     public var address: UInt { UInt(bitPattern: raw) }
 
+    /// An immediate value: a reference-slot word with any of the low three bits
+    /// set, which the collector leaves alone (no object is at an address that is
+    /// not 8-byte aligned). A runtime keeps tagged small integers there.
+    @inlinable @inline(__always)
+    public init(immediate bits: UInt) {
+        if _slowPath(bits & ObjectLayout.immediateTagMask == 0) { immediateWithoutTag(bits) }
+        raw = UnsafeMutableRawPointer(bitPattern: bits).unsafelyUnwrapped
+    }
+
+    /// Whether this word is an immediate value rather than a reference.
+    @inlinable @inline(__always)
+    public var isImmediate: Bool { address & ObjectLayout.immediateTagMask != 0 }
+
     /// The header word (type id and GC flags). Only the collector writes it.
     @inlinable @inline(__always)
     public var header: UInt64 {
@@ -105,6 +118,9 @@ public enum ObjectLayout {
     public static let arrayCountOffset = 8
     /// Where an array's items start.
     public static let arrayItemsOffset = 16
+    /// A reference-slot word with any of these bits set is an immediate value, not
+    /// a reference: the collector never follows or moves it.
+    public static let immediateTagMask: UInt = 7
     /// Where a weak reference keeps its target (not a traced slot).
     public static let weakTargetOffset = 8
     /// Word 1 of a nursery object the minor collection copied out: its new address.
@@ -149,3 +165,8 @@ extension OpaquePointer: RawField {}
 extension UnsafePointer: RawField {}
 extension UnsafeMutablePointer: RawField {}
 extension Optional: RawField where Wrapped: RawField {}
+
+@usableFromInline @inline(never)
+func immediateWithoutTag(_ bits: UInt) -> Never {
+    tenureStop("ObjectRef(immediate: \(bits)): an immediate needs one of its low three bits set (ObjectLayout.immediateTagMask); accepted: tagged values such as n << 1 | 1")
+}

@@ -13,7 +13,7 @@ extension HeapState {
     /// Marks the objects the roots refer to.
     mutating func markRoots() {
         roots.forEachSlot { slot in
-            if let object = slot.pointee { mark(object) }
+            if let object = slot.pointee, !object.isImmediate { mark(object) }
         }
     }
 
@@ -33,7 +33,7 @@ extension HeapState {
         var remaining = budget
         while remaining > 0, let object = markStack.popObject() {
             types[object.typeID].forEachReferenceSlot(of: object) { slot in
-                if let child = slot.pointee { mark(child) }
+                if let child = slot.pointee, !child.isImmediate { mark(child) }
             }
             remaining -= 1
         }

@@ -16,7 +16,8 @@ extension HeapState {
         oldWeakReferences.compact { address in
             let weak = ObjectRef(address: address)!
             guard weak.header & HeaderFlags.visited != 0 else { return nil }
-            if let target = weak.loadReference(at: ObjectLayout.weakTargetOffset), target.header & HeaderFlags.visited == 0 {
+            if let target = weak.loadReference(at: ObjectLayout.weakTargetOffset), !target.isImmediate,
+               target.header & HeaderFlags.visited == 0 {
                 weak.raw.storeBytes(of: nil, toByteOffset: ObjectLayout.weakTargetOffset, as: ObjectRef?.self)
             }
             return address

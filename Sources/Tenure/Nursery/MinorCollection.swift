@@ -47,7 +47,7 @@ extension HeapState {
     /// out (once), or marks a young large object reached.
     @inline(__always)
     mutating func traceYoung(_ slot: UnsafeMutablePointer<ObjectRef?>) {
-        guard let object = slot.pointee else { return }
+        guard let object = slot.pointee, !object.isImmediate else { return }
         if isInNursery(object) {
             if object.header & HeaderFlags.forwarded != 0 {
                 slot.pointee = object.raw.load(fromByteOffset: ObjectLayout.forwardingOffset, as: ObjectRef.self)
@@ -61,22 +61,29 @@ extension HeapState {
         }
     }
 
-    /// Copies a nursery object into the old generation and leaves a forwarding address.
+    /// Copies a nursery object into the old generation and leaves a forwarding
+    /// address. A hashed object's copy gets one word more for its hash (IdentityHash.swift).
     @inline(__always)
     private mutating func promote(_ object: ObjectRef) -> ObjectRef {
         let info = types[object.typeID]
         let size = info.instanceSize(of: object)
+        let hashed = object.header & HeaderFlags.hashed != 0
+        let copySize = hashed ? size + 8 : size
         let copy: ObjectRef
-        if size <= oldSpace.smallObjectLimit {
-            copy = ObjectRef(oldSpace.allocate(size))
+        if copySize <= oldSpace.smallObjectLimit {
+            copy = ObjectRef(oldSpace.allocate(copySize))
             copyWords(from: object.raw, to: copy.raw, byteCount: size)
         } else {
-            copy = promoteToLargeSpace(object, info: info, size: size)
+            copy = promoteToLargeSpace(object, info: info, size: size, copySize: copySize)
+        }
+        if _slowPath(hashed) {
+            copy.store(IdentityHash.mix(object.address), at: size)
+            copy.setHeader(copy.header | HeaderFlags.hashMoved)
         }
         object.setHeader(HeaderFlags.forwarded)
         object.raw.storeBytes(of: copy, toByteOffset: ObjectLayout.forwardingOffset, as: ObjectRef.self)
         oldObjectsToTrace.push(copy)
-        statistics.bytesPromoted &+= size
+        statistics.bytesPromoted &+= copySize
         return copy
     }
 
@@ -99,9 +106,9 @@ extension HeapState {
     /// collection cannot stop here: a refused block is retried after the emergency
     /// reserve is released, and only a second refusal stops the process.
     @inline(never)
-    private mutating func promoteToLargeSpace(_ object: ObjectRef, info: TypeInfo, size: Int) -> ObjectRef {
+    private mutating func promoteToLargeSpace(_ object: ObjectRef, info: TypeInfo, size: Int, copySize: Int) -> ObjectRef {
         let cards = LargeObjectSpace.cardCount(for: info, items: object.count, cardSize: configuration.cardSize)
-        guard let copy = MemoryReserve.retrying({ large.allocate(size: size, cards: cards) }) else {
+        guard let copy = MemoryReserve.retrying({ large.allocate(size: copySize, cards: cards) }) else {
             tenureStop("out of memory: the system refused \(LargeObjectSpace.blockBytes(size: size, cards: cards)) bytes to copy a \(size)-byte '\(types.names[Int(object.typeID)])' out of the nursery (old generation: \(oldBytes) bytes), and the emergency reserve is already spent")
         }
         copy.raw.copyMemory(from: object.raw, byteCount: size)
@@ -150,7 +157,7 @@ extension HeapState {
     private mutating func fixYoungWeakReferences() {
         while let weak = youngWeakReferences.popObject() {
             guard let survivingWeak = survivor(of: weak) else { continue }
-            if let target = survivingWeak.loadReference(at: ObjectLayout.weakTargetOffset) {
+            if let target = survivingWeak.loadReference(at: ObjectLayout.weakTargetOffset), !target.isImmediate {
                 survivingWeak.raw.storeBytes(of: survivor(of: target), toByteOffset: ObjectLayout.weakTargetOffset,
                                              as: ObjectRef?.self)
             }

@@ -1,0 +1,46 @@
+// Identity hashes that survive the object moving.
+//
+// A runtime's `identityHash`/`hashcode` must not change when a minor
+// collection copies the object out of the nursery. As in HotSpot and Jikes
+// RVM, the hash is address-based and the header says what happened to it:
+// an object hashed while young gets `hashed`; if a minor collection copies a
+// hashed object, the copy is one word bigger and that last word keeps the
+// hash of the old address (`hashMoved`). Old objects never move, so an object
+// hashed when old (or a young large object, which does not move either)
+// needs no flag: its hash is its address's. Objects nobody hashed pay
+// nothing but one flag test when they are copied.
+//
+// Measured (Benchmarks, identity-hash section): see docs/benchmarks.md.
+
+extension HeaderFlags {
+    /// A nursery object whose identity hash was taken: its copy keeps the hash.
+    static let hashed: UInt64 = 1 << 45
+    /// A copy of a hashed nursery object: its last word (past the type's size) holds the hash.
+    static let hashMoved: UInt64 = 1 << 46
+}
+
+extension Heap {
+    /// The identity hash of `object`: a non-negative 30-bit number that stays
+    /// the same for the object's life, whether or not it moves. Immediate
+    /// values hash their bits.
+    public func identityHash(of object: ObjectRef) -> Int {
+        if object.isImmediate { return IdentityHash.mix(object.address) }
+        let header = object.header
+        if header & HeaderFlags.hashMoved != 0 {
+            let base = fast.pointee.typeTable[Int(object.typeID)].instanceSize(of: object)
+            return object.load(at: base, as: Int.self)
+        }
+        if fast.pointee.isInNursery(object) && header & HeaderFlags.hashed == 0 {
+            object.setHeader(header | HeaderFlags.hashed)
+        }
+        return IdentityHash.mix(object.address)
+    }
+}
+
+enum IdentityHash {
+    /// A well-spread 30-bit number from an address (Fibonacci hashing of its 8-byte words).
+    @inline(__always)
+    static func mix(_ address: UInt) -> Int {
+        Int(truncatingIfNeeded: ((address >> 3) &* 0x9E37_79B9_7F4A_7C15) >> 34)
+    }
+}
