@@ -8,7 +8,11 @@
 // hash of the old address (`hashMoved`). Old objects never move, so an object
 // hashed when old (or a young large object, which does not move either)
 // needs no flag: its hash is its address's. Objects nobody hashed pay
-// nothing but one flag test when they are copied.
+// nothing but one flag test when they are copied. A nursery address is
+// reused after every minor collection, so a young object's hash also mixes in
+// the number of minor collections so far (the same when the next minor
+// collection copies it): objects hashed at the same nursery address in
+// different cycles get different hashes.
 //
 // Measured (Benchmarks, identity-hash section): see docs/benchmarks.md.
 
@@ -30,8 +34,9 @@ extension Heap {
             let base = fast.pointee.typeTable[Int(object.typeID)].instanceSize(of: object)
             return object.load(at: base, as: Int.self)
         }
-        if fast.pointee.isInNursery(object) && header & HeaderFlags.hashed == 0 {
-            object.setHeader(header | HeaderFlags.hashed)
+        if fast.pointee.isInNursery(object) {
+            if header & HeaderFlags.hashed == 0 { object.setHeader(header | HeaderFlags.hashed) }
+            return IdentityHash.mix(object.address, epoch: state.pointee.statistics.minorCollections)
         }
         return IdentityHash.mix(object.address)
     }
@@ -40,7 +45,8 @@ extension Heap {
 enum IdentityHash {
     /// A well-spread 30-bit number from an address (Fibonacci hashing of its 8-byte words).
     @inline(__always)
-    static func mix(_ address: UInt) -> Int {
-        Int(truncatingIfNeeded: ((address >> 3) &* 0x9E37_79B9_7F4A_7C15) >> 34)
+    static func mix(_ address: UInt, epoch: Int = 0) -> Int {
+        let word = (address >> 3) &+ UInt(bitPattern: epoch) &* 0x632B_E59B_D9B4_E019
+        return Int(truncatingIfNeeded: (word &* 0x9E37_79B9_7F4A_7C15) >> 34)
     }
 }

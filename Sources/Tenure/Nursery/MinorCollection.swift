@@ -77,7 +77,7 @@ extension HeapState {
             copy = promoteToLargeSpace(object, info: info, size: size, copySize: copySize)
         }
         if _slowPath(hashed) {
-            copy.store(IdentityHash.mix(object.address), at: size)
+            copy.store(IdentityHash.mix(object.address, epoch: statistics.minorCollections), at: size)
             copy.setHeader(copy.header | HeaderFlags.hashMoved)
         }
         object.setHeader(HeaderFlags.forwarded)
