@@ -50,7 +50,7 @@ import Testing
     }
 
     /// No type with a destructor: the sweep releases pages marking never reached without reading them.
-    @Test(arguments: ModelEnvironment.seeds(8, salt: 6))
+    @Test(arguments: ModelEnvironment.seeds(12, salt: 6))
     func withoutDestructors(seed: UInt64) throws {
         try ModelRun(setup: .noDestructors, seed: seed).run()
     }

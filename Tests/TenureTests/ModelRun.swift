@@ -222,6 +222,8 @@ final class ModelRun {
     /// While `step` is below this, a growing run drops roots instead of growing.
     var shrinkUntil = 0
     var began = false
+    /// Check the maximum heap's bound as documented (one nursery over), not as it holds today.
+    var strictHeapBound = ModelEnvironment.flag("TENURE_MODEL_STRICT_LIMIT")
     /// Called after each action is applied, before the walk: lets a test break the heap on purpose.
     var sabotage: ((ModelRun, ModelAction) -> Void)?
 
@@ -443,6 +445,18 @@ final class ModelRun {
         try walk()
         maxLive = max(maxLive, addressOf.count)
         if callbacks.hookMajors != majorsBefore { try settleMajorCollection() }
+        // The maximum heap bounds the old generation to within one nursery (AllocationLimits.swift).
+        // It does not hold yet (ModelReproducers.swift): the allocation served after the collection
+        // that went over is promoted by the next one's major collection, and promoted large objects
+        // count their prefix and cards (up to twice a small array's bytes). Until it is fixed the
+        // check allows two nurseries at twice their size; TENURE_MODEL_STRICT_LIMIT=1 checks one.
+        if let maximum = setup.configuration.maximumHeapSize {
+            let nursery = setup.configuration.nurserySize
+            let bound = maximum + (strictHeapBound ? nursery : 4 * nursery)
+            if heap.oldGenerationBytes > bound {
+                throw fail("the old generation holds \(heap.oldGenerationBytes) bytes: more than the maximum heap (\(maximum)) plus \(strictHeapBound ? "one nursery (\(nursery))" : "four nurseries of \(nursery)")")
+            }
+        }
         if action == .collect || step % verifyEvery == 0 {
             try verifyHeap()
             try checkCounters()

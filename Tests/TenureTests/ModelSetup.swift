@@ -141,8 +141,8 @@ struct ModelSetup: Sendable, CustomTestStringConvertible {
     }(), steps: 1000, liveTarget: 300, bigArrayChance: 0.04, expression: ".checked")
 
     /// A layout drawn from `seed`: page, arena, card, nursery, young-large and
-    /// small-object sizes, minimum heap, debug level, sometimes checked mode and a
-    /// major collection every few allocations.
+    /// small-object sizes, minimum heap, debug level, sometimes checked mode, a
+    /// major collection every few allocations, a maximum heap the run grows into.
     static func randomLayout(seed: UInt64, test: String = "randomLayout") -> ModelSetup {
         var r = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 ^ 0x6C61_796F_7574)
         var c = HeapConfiguration()
@@ -173,8 +173,12 @@ struct ModelSetup: Sendable, CustomTestStringConvertible {
         c.shadowStackCapacity = 1 << 12
         c.checked = r.chance(0.25)
         let majorEvery = r.chance(0.25) ? 2 + r.below(40) : nil
+        let liveTarget = 100 + r.below(250)
+        // One seed in five: a maximum heap of 8 to 256 KiB the run grows into.
+        let grows = r.chance(0.2)
+        if grows { c.maximumHeapSize = (8 << 10) << r.below(6) }
         return ModelSetup(name: "random layout \(seed)", test: test, configuration: c, steps: 1000,
-                          liveTarget: 100 + r.below(250), bigArrayChance: c.nurserySize > 32 << 10 ? 0.01 : 0.04,
-                          majorEvery: majorEvery, expression: ".randomLayout(seed: \(seed))")
+                          liveTarget: liveTarget, bigArrayChance: c.nurserySize > 32 << 10 ? 0.01 : 0.04,
+                          grows: grows, majorEvery: majorEvery, expression: ".randomLayout(seed: \(seed))")
     }
 }
