@@ -10,9 +10,12 @@ let package = Package(
         .library(name: "TenureJIT", targets: ["TenureJIT"]),
         .library(name: "TenureWorkloads", targets: ["TenureWorkloads"]),
         .executable(name: "tenure", targets: ["tenure"]),
+        .library(name: "TenureSOM", targets: ["TenureSOM"]),
+        .executable(name: "tenure-som", targets: ["tenure-som"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
     ],
     targets: [
         .target(name: "CTenure"),
@@ -22,6 +25,8 @@ let package = Package(
         .target(name: "TenureWorkloads", dependencies: ["Tenure", "TenureJIT", "SeededRandom"]),
         .target(name: "TenurePlot"),
         .target(name: "SOMParser"),
+        .target(name: "TenureSOM", dependencies: ["Tenure", "SOMParser", .product(name: "BigInt", package: "BigInt")]),
+        .executableTarget(name: "tenure-som", dependencies: ["TenureSOM", "Tenure"]),
         .executableTarget(
             name: "tenure",
             dependencies: [
@@ -33,5 +38,6 @@ let package = Package(
         .testTarget(name: "TenureWorkloadsTests", dependencies: ["TenureWorkloads", "Tenure"]),
         .testTarget(name: "TenurePlotTests", dependencies: ["TenurePlot"]),
         .testTarget(name: "SOMParserTests", dependencies: ["SOMParser"]),
+        .testTarget(name: "TenureSOMTests", dependencies: ["TenureSOM", "Tenure"]),
     ]
 )

@@ -1,0 +1,57 @@
+// Running a program: SOM's `system initialize: arguments`, as every SOM VM starts.
+import Foundation
+import Tenure
+
+extension Universe {
+    /// Runs `arguments` (a class file or class name, then its arguments) and returns the exit status.
+    /// The class file's folder joins the class path, as in the other SOM VMs.
+    public func run(arguments: [String]) -> Int32 {
+        guard var first = arguments.first else {
+            errorOutput("tenure-som: no class given; usage: tenure-som -cp DIR:DIR:... File.som [arguments]\n")
+            return 2
+        }
+        if first.hasSuffix(".som") {
+            first.removeLast(4)
+            if let slash = first.lastIndex(of: "/") {
+                classPath.insert(String(first[..<slash]), at: 0)
+                first = String(first[first.index(after: slash)...])
+            }
+        }
+        let program = [first] + arguments.dropFirst()
+        do throws(Unwind) {
+            let array = try heap.withRoots(1) { frame throws(Unwind) -> Value in
+                frame[0] = try newArray(count: program.count)
+                for (i, text) in program.enumerated() {
+                    let s = try newString(text)
+                    heap.storeItem(s, into: frame[0]!, at: i)
+                }
+                return frame[0]
+            }
+            _ = try sendTo(systemObject.value, symbols.intern("initialize:"), [array])
+            return exitCode ?? 0
+        } catch {
+            switch error {
+            case .exit(let code): return code
+            case .fatal(let message):
+                errorOutput(message + "\n")
+                return 1
+            case .methodReturn, .nonLocalReturn, .restart:
+                return 0
+            }
+        }
+    }
+}
+
+extension Universe {
+    /// The heap's figures, for `--gc-statistics`.
+    public func statisticsReport() -> String {
+        let s = heap.statistics
+        return """
+        Tenure: \(s.minorCollections) minor collections (\(String(format: "%.1f", s.minorSeconds * 1000)) ms, longest \(String(format: "%.2f", s.minorMaxPause * 1000)) ms), \
+        \(s.majorCollections) major (\(String(format: "%.1f", s.majorSeconds * 1000)) ms, longest \(String(format: "%.2f", s.majorMaxPause * 1000)) ms); \
+        \(s.nurseryBytesAllocated >> 20) MiB allocated in the nursery, \(s.bytesPromoted >> 20) MiB promoted; \
+        peak old generation \(s.peakSurvivingBytes >> 20) MiB surviving, arenas \(s.arenaBytesPeak >> 20) MiB, large objects \(s.largeObjectBytesPeak >> 20) MiB
+
+        """
+    }
+}
