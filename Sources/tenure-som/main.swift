@@ -48,13 +48,37 @@ do {
     printError("tenure-som: \(error)\n")
     exit(2)
 }
-do {
-    let heap = try Heap(configuration: configuration)
-    let universe = try Universe(heap: heap, classPath: classPath)
-    let status = universe.run(arguments: rest)
-    if statistics { printError(universe.statisticsReport()) }
-    exit(status)
-} catch {
-    printError("tenure-som: \(error)\n")
+/// Runs the VM on a thread with a deep stack: SOM programs recurse (Havlak's depth-first
+/// search), and each SOM call is a few Swift frames of the interpreter.
+final class Run: @unchecked Sendable {
+    let configuration: HeapConfiguration
+    let classPath: [String]
+    let arguments: [String]
+    let statistics: Bool
+    var status: Int32 = 0
+    init(_ configuration: HeapConfiguration, _ classPath: [String], _ arguments: [String], statistics: Bool) {
+        self.configuration = configuration
+        self.classPath = classPath
+        self.arguments = arguments
+        self.statistics = statistics
+    }
+
+    func main() {
+        do {
+            let heap = try Heap(configuration: configuration)
+            let universe = try Universe(heap: heap, classPath: classPath)
+            status = universe.run(arguments: arguments)
+            if statistics { printError(universe.statisticsReport()) }
+        } catch {
+            printError("tenure-som: \(error)\n")
+            status = 1
+        }
+    }
+}
+
+let run = Run(configuration, classPath, rest, statistics: statistics)
+guard DeepStack.run({ run.main() }) else {
+    printError("tenure-som: cannot start the interpreter's thread\n")
     exit(1)
 }
+exit(run.status)

@@ -33,8 +33,15 @@ extension Universe {
 
     /// Runs a method made of nodes.
     func activate(_ code: MethodCode, _ base: UnsafeMutablePointer<ObjectRef?>) throws(Unwind) -> Value {
+        depth &+= 1
         let mark = heap.rootMark
-        defer { heap.popRoots(to: mark) }
+        defer {
+            heap.popRoots(to: mark)
+            depth &-= 1
+        }
+        if _slowPath(depth > Universe.maximumDepth) {
+            throw .fatal("SOM stack overflow: more than \(Universe.maximumDepth) nested calls")
+        }
         var slot = code.argumentCount &+ 1
         while slot < code.slotCount {
             heap.pushRoot(nil)
@@ -114,8 +121,15 @@ extension Universe {
         guard code.argumentCount == argumentCount else {
             throw .fatal("a block of \(code.argumentCount) arguments was given \(argumentCount)")
         }
+        depth &+= 1
         let mark = heap.rootMark
-        defer { heap.popRoots(to: mark) }
+        defer {
+            heap.popRoots(to: mark)
+            depth &-= 1
+        }
+        if _slowPath(depth > Universe.maximumDepth) {
+            throw .fatal("SOM stack overflow: more than \(Universe.maximumDepth) nested calls")
+        }
         let outer = block.loadReference(at: BlockLayout.contextOffset)
         heap.pushRoot(outer.unsafelyUnwrapped.loadItem(ContextLayout.receiver))   // self
         var slot = argumentCount &+ 2

@@ -28,3 +28,32 @@ enum FileOutput {
 
     static func exists(_ path: String) -> Bool { access(path, R_OK) == 0 }
 }
+
+/// Running code on a thread with a deep stack.
+public enum DeepStack {
+    private final class Body: @unchecked Sendable {
+        let run: () -> Void
+        init(_ run: @escaping () -> Void) { self.run = run }
+    }
+
+    /// Runs `body` on a new thread with a stack of `bytes` and waits for it; false when
+    /// the thread cannot be started.
+    public static func run(bytes: Int = Universe.stackBytes, _ body: @escaping () -> Void) -> Bool {
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, bytes)
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(Body(body)).toOpaque()
+        guard pthread_create(&thread, &attributes, { context in
+            let body = Unmanaged<Body>.fromOpaque(context!).takeRetainedValue()
+            body.run()
+            return nil
+        }, context) == 0 else {
+            Unmanaged<Body>.fromOpaque(context).release()
+            return false
+        }
+        pthread_join(thread, nil)
+        return true
+    }
+}
