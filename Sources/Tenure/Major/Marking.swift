@@ -17,12 +17,26 @@ extension HeapState {
         }
     }
 
+    /// Marks every young object (a major collection that keeps the nursery in place).
+    mutating func markYoungObjects() {
+        var p = nursery.start
+        let end = fast.pointee.nurseryFree
+        while p < end {
+            let object = ObjectRef(p)
+            p += size(of: object)
+            mark(object)
+        }
+        for i in 0..<large.young.count { mark(ObjectRef(address: large.young[i])!) }
+    }
+
     @inline(__always)
     private mutating func mark(_ object: ObjectRef) {
         let header = object.header
         if header & HeaderFlags.visited == 0 {
             object.setHeader(header | HeaderFlags.visited)
-            if header & HeaderFlags.large == 0 { oldSpace.countMarked(object) }
+            // Pages count their marked cells; large objects and (when a major collection
+            // keeps the nursery) young objects have no page.
+            if header & HeaderFlags.large == 0 && !isInNursery(object) { oldSpace.countMarked(object) }
             markStack.push(object)
         }
     }

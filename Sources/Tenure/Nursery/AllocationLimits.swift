@@ -8,7 +8,9 @@
 // nothing more is allocated unchecked. The allocation that ran that
 // collection is still served from the emptied nursery (it does not add to
 // the old generation); the next one runs a major collection first and throws
-// `heapLimitExceeded` while the old generation stays over the maximum. A
+// `heapLimitExceeded` while the old generation stays over the maximum. That
+// major collection keeps the nursery in place (young objects marked, not
+// promoted), so finding out never adds to the old generation. A
 // runtime that catches the error and drops references gets its fast path
 // back at the first allocation after the major collection that sees it
 // under the maximum. A large object goes straight to the old generation: it
@@ -33,7 +35,7 @@ extension HeapState {
             updateAllocationLimit()
         }
         if overLimit {
-            majorCollection()
+            majorCollection(keepingNursery: true)
             if let maximum = pacing.maximumHeapSize, oldBytes > maximum {
                 throw .heapLimitExceeded(requested: requested, used: oldBytes, limit: maximum)
             }
