@@ -24,6 +24,9 @@ public struct MajorCollectionRecord: Sendable, Equatable {
 
 /// Totals and peaks of a heap.
 public struct HeapStatistics: Sendable, Equatable {
+    /// No collections yet, no bytes.
+    public init() {}
+
     /// Bytes of the nursery.
     public var nurseryBytes = 0
     /// Bytes allocated in the nursery since the heap was created.
