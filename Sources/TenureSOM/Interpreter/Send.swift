@@ -66,11 +66,15 @@ extension Universe {
         let method: MethodID
         if cache.pointee.classID == classID {
             method = cache.pointee.method
+        } else if cache.pointee.secondClassID == classID {
+            method = cache.pointee.secondMethod
         } else {
             guard let found = lookup(classID, selector) else {
                 return try doesNotUnderstand(selector, base, argumentCount)
             }
-            cache.pointee = InlineCache(classID: classID, method: found)
+            // The newest class goes first; the one it replaces becomes the second.
+            cache.pointee = InlineCache(classID: classID, method: found, secondClassID: cache.pointee.classID,
+                                        secondMethod: cache.pointee.method)
             method = found
         }
         return try invoke(method, base, argumentCount)

@@ -49,10 +49,13 @@ struct RawTable<Element> {
     }
 }
 
-/// A send node's inline cache: the class last seen and the method it found.
+/// A send node's inline cache: the last two classes seen and the methods they found
+/// (a site that sees nil and objects, `isNil` say, stays hit).
 struct InlineCache {
     var classID: ClassID = -1
     var method: MethodID = -1
+    var secondClassID: ClassID = -1
+    var secondMethod: MethodID = -1
 }
 
 struct HotTables {
@@ -98,6 +101,6 @@ struct LookupEntry {
 
     @inline(__always)
     static func index(_ classID: ClassID, _ selector: SymbolID) -> Int32 {
-        Int32((UInt32(bitPattern: classID) &* 31 &+ UInt32(bitPattern: selector) &* 2654435761) >> 20 & UInt32(tableSize - 1))
+        Int32(((UInt32(bitPattern: classID) &* 0x9E37_79B1) ^ (UInt32(bitPattern: selector) &* 0x85EB_CA77)) >> 20 & UInt32(tableSize - 1))
     }
 }
