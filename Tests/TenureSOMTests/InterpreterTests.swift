@@ -117,6 +117,14 @@ import Testing
         if stress && r.output != SOMMaterial.skipMessage { #expect(r.statistics.minorCollections > 10) }
     }
 
+    @Test func recursionWithoutEndIsAnErrorNotACrash() throws {
+        guard SOMMaterial.isPresent else { return }
+        let r = try run("(self down: 0) println.", extra: "down: n = ( ^self down: n + 1 )")
+        #expect(r.status == 1)
+        #expect((r.output + r.errors).contains("SOM stack overflow"), "\(r.output) \(r.errors)")
+        // (The runner verifies the heap after the run: status 99 if it were corrupt.)
+    }
+
     @Test func unknownGlobalIsSentToSelf() throws {
         let r = try run("NoSuchThing println.", extra: "unknownGlobal: name = ( ^'missing ' + name )")
         expectOutput(r, "missing NoSuchThing\n")

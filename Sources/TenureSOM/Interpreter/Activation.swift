@@ -33,15 +33,9 @@ extension Universe {
 
     /// Runs a method made of nodes.
     func activate(_ code: MethodCode, _ base: UnsafeMutablePointer<ObjectRef?>) throws(Unwind) -> Value {
-        depth &+= 1
+        try checkStack()
         let mark = heap.rootMark
-        defer {
-            heap.popRoots(to: mark)
-            depth &-= 1
-        }
-        if _slowPath(depth > Universe.maximumDepth) {
-            throw .fatal("SOM stack overflow: more than \(Universe.maximumDepth) nested calls")
-        }
+        defer { heap.popRoots(to: mark) }
         var slot = code.argumentCount &+ 1
         while slot < code.slotCount {
             heap.pushRoot(nil)
@@ -60,8 +54,8 @@ extension Universe {
                 }
             }
         }
-        let marker = nextActivation
-        nextActivation &+= 1
+        let marker = hot.pointee.nextActivation
+        hot.pointee.nextActivation &+= 1
         let context = try makeContext(size: code.contextSize, outer: nil, receiver: base[0], marker: marker)
         base[Int(code.contextSlot)] = context
         for i in 0..<Int(code.argumentCount) {
@@ -121,15 +115,9 @@ extension Universe {
         guard code.argumentCount == argumentCount else {
             throw .fatal("a block of \(code.argumentCount) arguments was given \(argumentCount)")
         }
-        depth &+= 1
+        try checkStack()
         let mark = heap.rootMark
-        defer {
-            heap.popRoots(to: mark)
-            depth &-= 1
-        }
-        if _slowPath(depth > Universe.maximumDepth) {
-            throw .fatal("SOM stack overflow: more than \(Universe.maximumDepth) nested calls")
-        }
+        defer { heap.popRoots(to: mark) }
         let outer = block.loadReference(at: BlockLayout.contextOffset)
         heap.pushRoot(outer.unsafelyUnwrapped.loadItem(ContextLayout.receiver))   // self
         var slot = argumentCount &+ 2
@@ -146,6 +134,17 @@ extension Universe {
             }
         }
         return try evaluate(code.body, base)
+    }
+
+    /// Refuses a call that would run the machine stack or the heap's shadow stack out (a
+    /// SOM program recursing without end gets an error, not a crash): two compares.
+    @inline(__always)
+    func checkStack() throws(Unwind) {
+        var here: UInt8 = 0
+        let address = withUnsafeMutablePointer(to: &here) { UInt(bitPattern: $0) }
+        if _slowPath(address < hot.pointee.stackLimit || heap.rootMark.top > hot.pointee.rootLimit) {
+            throw .fatal("SOM stack overflow: the program's calls nest deeper than the interpreter's stack allows")
+        }
     }
 
     /// `^value` inside a block: unwind to the home method, or `escapedBlock:` when it has returned.

@@ -60,6 +60,13 @@ struct InlineCache {
 
 struct HotTables {
     var known = KnownClasses()
+    /// The next method activation's marker (for non-local returns).
+    var nextActivation = 1
+    /// The lowest machine-stack address a call may use (set when a run starts).
+    var stackLimit: UInt = 0
+    /// The highest shadow-stack slot a call may start at (set when a run starts): the
+    /// roots of SOM frames must not overflow the heap's shadow stack either.
+    var rootLimit = UnsafeMutablePointer<ObjectRef?>(bitPattern: UInt.max)!
     var nodes = RawTable<Node>(capacity: 1 << 14)
     var operands = RawTable<Int32>(capacity: 1 << 14)
     /// One per node (used by send nodes).

@@ -18,6 +18,15 @@ extension Universe {
             }
         }
         let program = [first] + arguments.dropFirst()
+        // Calls stop 256 KiB above the end of this thread's stack (a run on a thread with a
+        // small stack gets the error sooner; DeepStack gives 1 GiB).
+        var here: UInt8 = 0
+        let top = withUnsafeMutablePointer(to: &here) { UInt(bitPattern: $0) }
+        hot.pointee.stackLimit = (ThreadStack.lowestAddress() ?? (top - (512 << 10))) + (256 << 10)
+        // and 8192 roots short of the shadow stack's end (a frame and the primitive it
+        // calls push far fewer).
+        let free = heap.configuration.shadowStackCapacity - heap.rootDepth
+        hot.pointee.rootLimit = heap.rootMark.top + max(0, free - 8192)
         do throws(Unwind) {
             let array = try heap.withRoots(1) { frame throws(Unwind) -> Value in
                 frame[0] = try newArray(count: program.count)

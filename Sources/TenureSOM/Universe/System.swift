@@ -33,7 +33,11 @@ enum FileOutput {
 public enum DeepStack {
     private final class Body: @unchecked Sendable {
         let run: () -> Void
-        init(_ run: @escaping () -> Void) { self.run = run }
+        let bytes: Int
+        init(_ run: @escaping () -> Void, bytes: Int) {
+            self.run = run
+            self.bytes = bytes
+        }
     }
 
     /// Runs `body` on a new thread with a stack of `bytes` and waits for it; false when
@@ -44,9 +48,10 @@ public enum DeepStack {
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setstacksize(&attributes, bytes)
         var thread = pthread_t()
-        let context = Unmanaged.passRetained(Body(body)).toOpaque()
+        let context = Unmanaged.passRetained(Body(body, bytes: bytes)).toOpaque()
         guard pthread_create(&thread, &attributes, { context in
             let body = Unmanaged<Body>.fromOpaque(context!).takeRetainedValue()
+            ThreadStack.recordLowestAddress(stackBytes: body.bytes)
             body.run()
             return nil
         }, context) == 0 else {
@@ -55,5 +60,29 @@ public enum DeepStack {
         }
         pthread_join(thread, nil)
         return true
+    }
+}
+
+/// Where the running thread's stack ends, for threads started by `DeepStack` (the
+/// thread records it first thing, in a thread-specific slot).
+enum ThreadStack {
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    /// Called at the top of a thread whose stack is `stackBytes` long.
+    static func recordLowestAddress(stackBytes: Int) {
+        var here: UInt8 = 0
+        let top = withUnsafeMutablePointer(to: &here) { UInt(bitPattern: $0) }
+        pthread_setspecific(key, UnsafeRawPointer(bitPattern: top - UInt(stackBytes)))
+    }
+
+    /// The lowest address of the calling thread's stack; nil when the thread was not
+    /// started by `DeepStack`.
+    static func lowestAddress() -> UInt? {
+        guard let low = pthread_getspecific(key) else { return nil }
+        return UInt(bitPattern: low)
     }
 }

@@ -44,11 +44,8 @@ public final class Universe {
     /// Set by `system exit:`.
     var exitCode: Int32?
     let startTime = MonotonicClock.microseconds()
-    var nextActivation = 1
-    /// SOM calls in progress, and the most allowed (a deeper program gets an error, not a crash).
-    var depth = 0
-    public static let maximumDepth = 100_000
-    /// The stack a thread running the VM should have for `maximumDepth` calls.
+    /// The stack a thread running the VM has (`DeepStack`); the interpreter stops a
+    /// program 256 KiB short of its end.
     public static let stackBytes = 1 << 30
 
     /// A VM on `heap` that loads classes from `classPath`.
