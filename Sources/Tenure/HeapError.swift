@@ -9,7 +9,8 @@
 /// An allocation or API call the heap refused.
 public enum HeapError: Error, Equatable, CustomStringConvertible {
     /// The old generation would exceed `HeapConfiguration.maximumHeapSize`
-    /// even after a major collection.
+    /// even after a major collection: `used` is what it holds, with the
+    /// nursery's survivors as they would be promoted when those decided it.
     case heapLimitExceeded(requested: Int, used: Int, limit: Int)
     /// The kernel or malloc refused memory.
     case outOfMemory(requested: Int)
@@ -21,7 +22,7 @@ public enum HeapError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .heapLimitExceeded(requested, used, limit):
-            return "heap limit exceeded: \(requested) more bytes requested with \(used) bytes live in the old generation; the maximum heap size is \(limit) bytes"
+            return "heap limit exceeded: \(requested) more bytes requested with \(used) bytes live (the old generation, and the nursery's survivors when the allocation had to promote them); the maximum heap size is \(limit) bytes"
         case let .outOfMemory(requested):
             return "out of memory: the system refused \(requested) bytes"
         case .allocationDuringCollection:

@@ -149,11 +149,13 @@ struct HeapState {
         // own, all of them before any memory is freed.
         phase = .collecting
         fast.pointee.nurseryTop = fast.pointee.nurseryFree
+        // (From the destructor lists, not by walking the spaces: a nursery object a
+        // major collection found dead stays in place with its destructor already run.)
         if types.destructors.contains(where: { $0 != nil }) {
             var remaining: [ObjectRef] = []
-            forEachYoungObject { remaining.append($0) }
-            oldSpace.forEachObject { remaining.append($0) }
-            for i in 0..<large.old.count { remaining.append(ObjectRef(address: large.old[i])!) }
+            for i in 0..<youngObjectsWithDestructors.count { remaining.append(ObjectRef(address: youngObjectsWithDestructors[i])!) }
+            for i in 0..<large.young.count { remaining.append(ObjectRef(address: large.young[i])!) }
+            for i in 0..<oldObjectsWithDestructors.count { remaining.append(ObjectRef(address: oldObjectsWithDestructors[i])!) }
             for object in remaining { runDestructor(object) }
         }
         log?.close()

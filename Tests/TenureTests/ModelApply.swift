@@ -115,8 +115,10 @@ extension ModelRun {
             address.store(payload, at: fixedTypes[t].payloadOffset)
             objects[id]!.payload = payload
         case .collectMinor:
+            requestedCollections += 1
             heap.collectMinor()
         case .collect:
+            requestedCollections += 1
             heap.collect()
         case let .garbage(from, count, seed):
             var r = SplitMix64(seed: seed)
@@ -145,7 +147,10 @@ extension ModelRun {
     func stressPoint() {
         guard let n = setup.majorEvery else { return }
         allocations += 1
-        if allocations % n == 0 { heap.collect() }
+        if allocations % n == 0 {
+            requestedCollections += 1
+            heap.collect()
+        }
     }
 
     /// Allocates object #`id`; the caller must root it before allocating again.

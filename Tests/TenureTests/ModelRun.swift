@@ -222,8 +222,13 @@ final class ModelRun {
     /// While `step` is below this, a growing run drops roots instead of growing.
     var shrinkUntil = 0
     var began = false
-    /// Check the maximum heap's bound as documented (one nursery over), not as it holds today.
-    var strictHeapBound = ModelEnvironment.flag("TENURE_MODEL_STRICT_LIMIT")
+    /// Collections the run asked for (`collect`, `collectMinor`, the stress factor's).
+    var requestedCollections = 0
+    /// Whether a collection the run asked for took the old generation over the
+    /// maximum heap, and it has not been back under it since.
+    var overByRequest = false
+    /// The old generation's bytes right after that collection: it may not grow from there.
+    var overshootBase = 0
     /// Called after each action is applied, before the walk: lets a test break the heap on purpose.
     var sabotage: ((ModelRun, ModelAction) -> Void)?
 
@@ -408,6 +413,7 @@ final class ModelRun {
     @discardableResult
     func perform(_ action: ModelAction) throws -> Bool {
         let majorsBefore = callbacks.hookMajors
+        let requestedBefore = requestedCollections
         step += 1
         var note: String?
         do {
@@ -445,16 +451,22 @@ final class ModelRun {
         try walk()
         maxLive = max(maxLive, addressOf.count)
         if callbacks.hookMajors != majorsBefore { try settleMajorCollection() }
-        // The maximum heap bounds the old generation to within one nursery (AllocationLimits.swift).
-        // It does not hold yet (ModelReproducers.swift): the allocation served after the collection
-        // that went over is promoted by the next one's major collection, and promoted large objects
-        // count their prefix and cards (up to twice a small array's bytes). Until it is fixed the
-        // check allows two nurseries at twice their size; TENURE_MODEL_STRICT_LIMIT=1 checks one.
+        // The maximum heap bounds the old generation (AllocationLimits.swift): no collection an
+        // allocation runs leaves it over the maximum; one the runtime asks for may promote past it,
+        // by one nursery's survivors as promoted at most, and then nothing more until it is back under.
         if let maximum = setup.configuration.maximumHeapSize {
-            let nursery = setup.configuration.nurserySize
-            let bound = maximum + (strictHeapBound ? nursery : 4 * nursery)
-            if heap.oldGenerationBytes > bound {
-                throw fail("the old generation holds \(heap.oldGenerationBytes) bytes: more than the maximum heap (\(maximum)) plus \(strictHeapBound ? "one nursery (\(nursery))" : "four nurseries of \(nursery)")")
+            let old = heap.oldGenerationBytes
+            if old <= maximum {
+                overByRequest = false
+            } else if requestedCollections != requestedBefore && !overByRequest {
+                overByRequest = true
+                overshootBase = old
+            }
+            let bound = overByRequest
+                ? maximum + heap.state.pointee.promotedBytesBound(used: setup.configuration.nurserySize) : maximum
+            if old > bound || (overByRequest && old > overshootBase) {
+                throw fail("the old generation holds \(old) bytes: more than the maximum heap (\(maximum))"
+                           + (overByRequest ? " plus one nursery's survivors after a requested collection (\(bound)), or more than right after it (\(overshootBase))" : ""))
             }
         }
         if action == .collect || step % verifyEvery == 0 {

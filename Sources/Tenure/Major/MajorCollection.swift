@@ -6,29 +6,28 @@
 // cycle is stop-the-world; its parts (`markRoots`, `markStep`, `sweep`) are
 // separate so that they can become increments of an incremental cycle.
 //
-// While the old generation is over the maximum heap, the major collection
-// that decides whether an allocation may go on keeps the nursery as it is
-// (`keepingNursery`): every young object is marked as if it were a root (all
-// of them stay until the next minor collection, and none may point to an old
-// object the sweep frees) but not promoted, so that finding out whether the
-// runtime has dropped enough never moves more into the old generation
-// (AllocationLimits.swift). The work lists that may name old objects that
-// just died are pruned before the sweep frees them.
+// Near the maximum heap, the major collections an allocation runs keep the
+// nursery in place (`keepingNursery`, NurseryInPlace.swift): young objects
+// are traced and marked but not moved, so that finding out whether the
+// runtime has dropped enough never promotes anything (AllocationLimits.swift).
 
 extension HeapState {
-    mutating func majorCollection(keepingNursery: Bool = false) {
+    /// Returns, when it keeps the nursery, the bytes its live objects will take in the
+    /// old generation once promoted (0 otherwise).
+    @discardableResult
+    mutating func majorCollection(keepingNursery: Bool = false) -> Int {
         let startedAt = Clock.now()
         if !keepingNursery { minorCollection() }
         if configuration.debugLevel >= 1 { verifyOrDie("before a major collection") }
         let start = beginCollection(.major, startedAt: startedAt)
 
         markRoots()
-        if keepingNursery { markYoungObjects() }
         markStep(budget: .max)
         if keepingNursery { forgetDeadRememberedObjects() }
         clearDeadWeakReferences()
-        if keepingNursery { clearYoungMarks() }
+        if keepingNursery { runDestructorsOfUnmarkedYoungObjects() }
         runDestructorsOfDeadOldObjects()
+        let survivorBytes = keepingNursery ? releaseUnmarkedYoungObjects() : 0
         sweep()
 
         let after = oldBytes
@@ -45,18 +44,6 @@ extension HeapState {
             "pause_ns=\(Int(pause * 1e9)) heap_before=\(start.oldBytes) heap_after=\(after) next_threshold=\(threshold) mapped=\(mapped) rss=\(ResidentMemory.bytes())"
         }
         if configuration.debugLevel >= 1 { verifyOrDie("after a major collection") }
-    }
-
-    private func clearYoungMarks() {
-        forEachYoungObject { $0.setHeader($0.header & ~HeaderFlags.visited) }
-    }
-
-    /// After marking with young objects in place: the remembered set and the dirty-card
-    /// list drop the old objects that died (the sweep frees them). The young objects'
-    /// marks are cleared once the weak references are settled (the sweep clears only old ones).
-    private mutating func forgetDeadRememberedObjects() {
-        let isLive: (UInt) -> Bool = { ObjectRef(address: $0)!.header & HeaderFlags.visited != 0 }
-        oldObjectsToTrace.truncate(to: oldObjectsToTrace.partition(keep: isLive))
-        arraysWithDirtyCards.truncate(to: arraysWithDirtyCards.partition(keep: isLive))
+        return survivorBytes
     }
 }

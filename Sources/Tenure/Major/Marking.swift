@@ -17,18 +17,6 @@ extension HeapState {
         }
     }
 
-    /// Marks every young object (a major collection that keeps the nursery in place).
-    mutating func markYoungObjects() {
-        var p = nursery.start
-        let end = fast.pointee.nurseryFree
-        while p < end {
-            let object = ObjectRef(p)
-            p += size(of: object)
-            mark(object)
-        }
-        for i in 0..<large.young.count { mark(ObjectRef(address: large.young[i])!) }
-    }
-
     @inline(__always)
     private mutating func mark(_ object: ObjectRef) {
         let header = object.header

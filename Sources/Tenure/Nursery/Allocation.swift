@@ -116,7 +116,7 @@ extension HeapState {
             object = try allocateYoungLarge(info: info, size: size, count: count)
         } else {
             if fast.pointee.nurseryFree + size > nursery.end {
-                collectForAllocation()
+                try collectForAllocation(requested: size)
             }
             let free = fast.pointee.nurseryFree
             if checked {

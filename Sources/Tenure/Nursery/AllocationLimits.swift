@@ -2,18 +2,26 @@
 // the major threshold, the maximum heap size, a spent memory reserve.
 //
 // The maximum heap size bounds the old generation. A minor collection cannot
-// refuse to promote a survivor, so the bound holds to within one nursery: a
-// collection may leave the old generation up to one nursery's survivors over
-// the maximum, and from then on the fast path is closed (`overLimit`), so
-// nothing more is allocated unchecked. The allocation that ran that
-// collection is still served from the emptied nursery (it does not add to
-// the old generation); the next one runs a major collection first and throws
-// `heapLimitExceeded` while the old generation stays over the maximum. That
-// major collection keeps the nursery in place (young objects marked, not
-// promoted), so finding out never adds to the old generation. A
-// runtime that catches the error and drops references gets its fast path
-// back at the first allocation after the major collection that sees it
-// under the maximum. A large object goes straight to the old generation: it
+// refuse to promote a survivor, so an allocation never runs one that could
+// cross the maximum without finding out first: near the maximum (when the
+// nursery's worst-case promoted size, `promotedBytesBound`, would cross it),
+// a full nursery is first examined by a major collection that keeps it in
+// place (young objects traced and marked, not moved) and measures what its
+// survivors will take once promoted, hash words and large-object prefixes
+// included. When they do not fit, the allocation throws `heapLimitExceeded`
+// and nothing has moved; the runtime that drops references and tries again
+// gets its allocation once they fit. The major collections an allocation
+// runs for other reasons (the threshold before a large object, a spent
+// reserve) keep the nursery in place near the maximum as well. So no
+// collection an allocation runs leaves the old generation over the maximum.
+//
+// Only a collection the runtime asks for (`collectMinor`, `collect`, which
+// starts with a minor collection) may promote past it, by at most one
+// nursery's survivors. Then the fast path is closed (`overLimit`), so nothing
+// more is allocated unchecked: every allocation runs a major collection that
+// keeps the nursery in place and throws while the old generation stays over
+// the maximum, and the first one after the runtime has dropped enough gets
+// the fast path back. A large object goes straight to the old generation: it
 // is refused when its whole block (prefix and cards included) would cross the
 // maximum after a major collection.
 //
@@ -29,7 +37,7 @@ extension HeapState {
         if !MemoryReserve.isHeld {
             let needed = MemoryReserve.bytesNeeded(by: configuration)
             if !MemoryReserve.ensure(needed) {
-                majorCollection()
+                majorCollectionWithinMaximum()
                 guard MemoryReserve.ensure(needed) else { throw .outOfMemory(requested: needed) }
             }
             updateAllocationLimit()
@@ -45,11 +53,32 @@ extension HeapState {
     }
 
     /// Empties the nursery for an allocation: a minor collection, and a major
-    /// one when the threshold is reached. Leaves `overLimit` set (and the fast
-    /// path closed) when the old generation ends over the maximum.
-    mutating func collectForAllocation() {
+    /// one when the threshold is reached. Near the maximum heap (when promoting
+    /// the whole nursery could cross it), a major collection that keeps the
+    /// nursery finds out first what its survivors would take, and refuses the
+    /// allocation, promoting nothing, when they would not fit.
+    mutating func collectForAllocation(requested: Int) throws(HeapError) {
+        if let maximum = pacing.maximumHeapSize,
+           oldBytes + promotedBytesBound(used: fast.pointee.nurseryFree - nursery.start) > maximum {
+            let survivors = majorCollection(keepingNursery: true)
+            if oldBytes + survivors > maximum {
+                throw .heapLimitExceeded(requested: requested, used: oldBytes + survivors, limit: maximum)
+            }
+        }
         minorCollection()
         if pacing.isReached(used: oldBytes, rawMemory: rawMemory) {
+            majorCollection()
+        }
+    }
+
+    /// A major collection for an allocation: near the maximum heap (when promoting the
+    /// whole nursery could cross it) it keeps the nursery in place, so that its
+    /// survivors are promoted later by `collectForAllocation`, which checks them first.
+    mutating func majorCollectionWithinMaximum() {
+        if let maximum = pacing.maximumHeapSize,
+           oldBytes + promotedBytesBound(used: fast.pointee.nurseryFree - nursery.start) > maximum {
+            majorCollection(keepingNursery: true)
+        } else {
             majorCollection()
         }
     }
@@ -59,7 +88,7 @@ extension HeapState {
     /// and the maximum-heap check after it. `requested` is the object's size.
     mutating func makeRoomInOldGeneration(for block: Int, requested: Int) throws(HeapError) {
         if pacing.isReached(used: oldBytes, extra: block, rawMemory: rawMemory) {
-            majorCollection()
+            majorCollectionWithinMaximum()
         }
         if pacing.exceedsMaximum(used: oldBytes, extra: block) {
             throw .heapLimitExceeded(requested: block, used: oldBytes, limit: pacing.maximumHeapSize ?? 0)

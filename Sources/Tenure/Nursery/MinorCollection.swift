@@ -117,6 +117,28 @@ extension HeapState {
         return copy
     }
 
+    /// The bytes a nursery object takes in the old generation once promoted: its size,
+    /// a word more when hashed, and the large-object prefix when that is too big for
+    /// the size classes.
+    func promotedBytes(of object: ObjectRef) -> Int {
+        let info = types[object.typeID]
+        let size = info.instanceSize(of: object)
+        let copySize = object.header & HeaderFlags.hashed != 0 ? size + 8 : size
+        if copySize <= oldSpace.smallObjectLimit { return copySize }
+        let cards = LargeObjectSpace.cardCount(for: info, items: object.count, cardSize: configuration.cardSize)
+        return LargeObjectSpace.blockBytes(size: copySize, cards: cards)
+    }
+
+    /// An upper bound of what `used` nursery bytes take once promoted, without looking
+    /// at them: each object (16 bytes at least) may gain a hash word, each one above the
+    /// small-object limit a prefix of 16 bytes and its cards (one byte per `cardSize`
+    /// items, rounded up to a word).
+    func promotedBytesBound(used: Int) -> Int {
+        let hashWords = used / 16 * 8
+        let prefixes = (used / (oldSpace.smallObjectLimit + 8) + 1) * (16 + 8) + used / (8 * configuration.cardSize)
+        return used + hashWords + prefixes
+    }
+
     /// Traces remembered objects, promoted copies and dirty cards until none is left.
     private mutating func traceOldObjectsPointingToYoung() {
         while true {
