@@ -34,13 +34,7 @@ extension HeapState {
     /// unmarked young objects (nothing is freed yet).
     mutating func runDestructorsOfUnmarkedYoungObjects() {
         let isMarked: (UInt) -> Bool = { ObjectRef(address: $0)!.header & HeaderFlags.visited != 0 }
-        for i in 0..<youngWeakReferences.count {
-            let weak = ObjectRef(address: youngWeakReferences[i])!
-            if let target = weak.loadReference(at: ObjectLayout.weakTargetOffset), !target.isImmediate,
-               target.header & HeaderFlags.visited == 0 {
-                weak.raw.storeBytes(of: nil, toByteOffset: ObjectLayout.weakTargetOffset, as: ObjectRef?.self)
-            }
-        }
+        for i in 0..<youngWeakReferences.count { Self.clearIfTargetUnmarked(ObjectRef(address: youngWeakReferences[i])!) }
         let firstDead = youngObjectsWithDestructors.partition(keep: isMarked)
         for i in firstDead..<youngObjectsWithDestructors.count {
             runDestructor(ObjectRef(address: youngObjectsWithDestructors[i])!)

@@ -16,11 +16,16 @@ extension HeapState {
         oldWeakReferences.compact { address in
             let weak = ObjectRef(address: address)!
             guard weak.header & HeaderFlags.visited != 0 else { return nil }
-            if let target = weak.loadReference(at: ObjectLayout.weakTargetOffset), !target.isImmediate,
-               target.header & HeaderFlags.visited == 0 {
-                weak.raw.storeBytes(of: nil, toByteOffset: ObjectLayout.weakTargetOffset, as: ObjectRef?.self)
-            }
+            Self.clearIfTargetUnmarked(weak)
             return address
+        }
+    }
+
+    /// Clears `weak`'s target when marking did not reach it.
+    static func clearIfTargetUnmarked(_ weak: ObjectRef) {
+        if let target = weak.loadReference(at: ObjectLayout.weakTargetOffset), !target.isImmediate,
+           target.header & HeaderFlags.visited == 0 {
+            weak.raw.storeBytes(of: nil, toByteOffset: ObjectLayout.weakTargetOffset, as: ObjectRef?.self)
         }
     }
 

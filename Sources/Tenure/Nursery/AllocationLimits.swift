@@ -58,8 +58,7 @@ extension HeapState {
     /// nursery finds out first what its survivors would take, and refuses the
     /// allocation, promoting nothing, when they would not fit.
     mutating func collectForAllocation(requested: Int) throws(HeapError) {
-        if let maximum = pacing.maximumHeapSize,
-           oldBytes + promotedBytesBound(used: fast.pointee.nurseryFree - nursery.start) > maximum {
+        if let maximum = pacing.maximumHeapSize, promotingTheNurseryMightCrossTheMaximum {
             let survivors = majorCollection(keepingNursery: true)
             if oldBytes + survivors > maximum {
                 throw .heapLimitExceeded(requested: requested, used: oldBytes + survivors, limit: maximum)
@@ -71,12 +70,18 @@ extension HeapState {
         }
     }
 
+    /// Whether promoting everything in the nursery could take the old generation over
+    /// the maximum heap (by the worst case, without looking at the objects).
+    var promotingTheNurseryMightCrossTheMaximum: Bool {
+        guard let maximum = pacing.maximumHeapSize else { return false }
+        return oldBytes + promotedBytesBound(used: fast.pointee.nurseryFree - nursery.start) > maximum
+    }
+
     /// A major collection for an allocation: near the maximum heap (when promoting the
     /// whole nursery could cross it) it keeps the nursery in place, so that its
     /// survivors are promoted later by `collectForAllocation`, which checks them first.
     mutating func majorCollectionWithinMaximum() {
-        if let maximum = pacing.maximumHeapSize,
-           oldBytes + promotedBytesBound(used: fast.pointee.nurseryFree - nursery.start) > maximum {
+        if promotingTheNurseryMightCrossTheMaximum {
             majorCollection(keepingNursery: true)
         } else {
             majorCollection()
