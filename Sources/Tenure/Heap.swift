@@ -33,11 +33,15 @@ public final class Heap {
             throw .invalidArgument(error.description)
         }
         self.configuration = configuration
+        guard let key = HandleKeys.acquire() else {
+            throw .invalidArgument("Heap: \(HandleKeys.capacity) heaps are alive already; accepted: at most \(HandleKeys.capacity) at once")
+        }
         let state = UnsafeMutablePointer<HeapState>.allocate(capacity: 1)
         do {
-            state.initialize(to: try HeapState(configuration: configuration))
+            state.initialize(to: try HeapState(configuration: configuration, handleKey: key))
         } catch {
             state.deallocate()
+            HandleKeys.release(key)
             throw error
         }
         self.state = state
@@ -61,7 +65,7 @@ public final class Heap {
         return ObjectType(id: id, size: info.size, header: state.pointee.headerWord(typeID: id),
                           allocatesSlowly: info.hasDestructor || Int(info.size) > configuration.youngLargeObjectLimit
                             || configuration.checked,
-                          owner: UnsafeMutableRawPointer(fast))
+                          key: fast.pointee.handleKey)
     }
 
     /// Registers an array type. The handle works only with this heap.
@@ -73,7 +77,7 @@ public final class Heap {
         return ArrayType(id: id, itemShift: info.itemShift, itemsAreReferences: items == .references,
                          header: state.pointee.headerWord(typeID: id),
                          allocatesSlowly: info.hasDestructor || configuration.checked,
-                         youngObjectLimit: configuration.youngLargeObjectLimit, owner: UnsafeMutableRawPointer(fast))
+                         youngObjectLimit: configuration.youngLargeObjectLimit, key: fast.pointee.handleKey)
     }
 
     private func registerLayout(_ layout: TypeLayout) throws(TypeLayoutError) -> (UInt32, TypeInfo) {
@@ -86,10 +90,10 @@ public final class Heap {
     }
 
     /// Whether `type` was registered with this heap (handles of other heaps are refused).
-    public func owns(_ type: ObjectType) -> Bool { type.owner == UnsafeMutableRawPointer(fast) }
+    public func owns(_ type: ObjectType) -> Bool { HandleKeys.matches(type.sizeWord, fast.pointee.handleKey) }
 
     /// Whether `type` was registered with this heap.
-    public func owns(_ type: ArrayType) -> Bool { type.owner == UnsafeMutableRawPointer(fast) }
+    public func owns(_ type: ArrayType) -> Bool { type.key == fast.pointee.handleKey }
 
     /// The name a type was registered with.
     public func typeName(_ id: UInt32) -> String? {

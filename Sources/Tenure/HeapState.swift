@@ -68,7 +68,7 @@ struct HeapState {
     var compiledCodeError: HeapError?
     let collectionHooks = CallbackRegistry<(CollectionEvent) -> Void>()
 
-    init(configuration c: HeapConfiguration) throws(HeapError) {
+    init(configuration c: HeapConfiguration, handleKey: UInt) throws(HeapError) {
         configuration = c
         checked = c.checked
         guard MemoryReserve.ensure(MemoryReserve.bytesNeeded(by: c)) else {
@@ -103,7 +103,7 @@ struct HeapState {
         fast.initialize(to: HeapFastState(
             nurseryStart: nursery.start, nurserySize: nursery.size,
             shadowStack: shadowBase, shadowCapacity: c.shadowStackCapacity, typeTable: types.records,
-            cardSize: c.cardSize))
+            cardSize: c.cardSize, handleKey: handleKey))
         statistics.nurseryBytes = nursery.size
         updateAllocationLimit()
     }
@@ -172,6 +172,7 @@ struct HeapState {
         nursery.release()
         VirtualMemory.unmap(UnsafeMutableRawPointer(shadowBase),
                             VirtualMemory.roundUp(configuration.shadowStackCapacity * 8, to: VirtualMemory.pageSize))
+        HandleKeys.release(fast.pointee.handleKey)
         fast.deinitialize(count: 1)
         fast.deallocate()
         rawMemory.deallocate()

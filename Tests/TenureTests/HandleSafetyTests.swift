@@ -43,6 +43,37 @@ import Testing
         #expect(b.oldGenerationBytes == 0 && b.verify() == [])
     }
 
+    /// A released heap's handles keep failing on the heaps made after it, even
+    /// one whose state lands at the released heap's addresses (handle keys
+    /// are handed out in turn, HandleKeys.swift).
+    @Test func aReleasedHeapsHandlesFailOnTheNextHeaps() throws {
+        var pair: ObjectType?
+        var items: ArrayType?
+        do {
+            let gone = try Heap(configuration: Configs.small)
+            pair = try gone.register(.object("Pair", references: 2))
+            items = try gone.registerArray(.array("Items", of: .references))
+        }
+        for _ in 0..<8 {
+            let next = try Heap(configuration: Configs.small)
+            _ = try next.register(.object("Pair", references: 2))
+            _ = try next.registerArray(.array("Items", of: .references))
+            #expect(!next.owns(pair!) && !next.owns(items!))
+            #expect(throws: HeapError.self) { _ = try next.allocate(pair!) }
+            #expect(throws: HeapError.self) { _ = try next.allocateArray(items!, count: 4) }
+        }
+    }
+
+    /// Keys come back when heaps are released: many more heaps than keys, made in turn.
+    @Test func handleKeysComeBackWhenHeapsAreReleased() throws {
+        for _ in 0..<3 {
+            var keys: [UInt] = []
+            for _ in 0..<HandleKeys.capacity / 2 { keys.append(try #require(HandleKeys.acquire())) }
+            #expect(Set(keys).count == keys.count && keys.allSatisfy { $0 % HandleKeys.unit == 0 && $0 < 1 << 62 })
+            for key in keys { HandleKeys.release(key) }
+        }
+    }
+
     /// `CompiledCodeInterface.allocate` takes raw numbers: each one is checked.
     @Test func compiledCodeAllocationChecksSizeAndCount() throws {
         let heap = try Heap(configuration: Configs.small)

@@ -2,12 +2,12 @@
 //
 // A handle carries everything the inlined fast path needs so that it touches
 // no table: the whole header word of a new instance (type id and the type's
-// flags), the bytes to bump, and the heap that registered it. Type ids are
-// per heap (heap A's id 2 may be heap B's reference array), so a handle works
-// only on its own heap: the fast path compares the handle's heap with its own
-// (a register compare, the heap pointer is loaded anyway) and the slow path
-// refuses a foreign handle with an error naming both types. Handles are made
-// only by `register`/`registerArray`; their initializers are internal.
+// flags), the bytes to bump, and the key of the heap that registered it.
+// Type ids are per heap (heap A's id 2 may be heap B's reference array), so a
+// handle works only on its own heap: the key, folded into the size, makes a
+// foreign handle fail the fast path's one compare (HandleKeys.swift), and the
+// slow path refuses it with an error naming both types. Handles are made only
+// by `register`/`registerArray`; their initializers are internal.
 
 /// A registered fixed-size type, as the allocation fast path needs it.
 @frozen
@@ -19,25 +19,23 @@ public struct ObjectType: Hashable, @unchecked Sendable {
     /// The header word of a new instance: the type id and the type's flags.
     /// Compiled code that allocates inline stores exactly this word.
     public let header: UInt64
-    /// What the fast path adds to the bump pointer: `size`, or for types that
-    /// must take the slow path (destructor, weak reference, too big for the
-    /// nursery, checked mode) a distance no nursery can hold, so that one compare decides.
-    @usableFromInline let fastPathSize: Int
-    /// The registering heap's fast state: the handle's owner.
-    @usableFromInline let owner: UnsafeMutableRawPointer
+    /// What the fast path adds to the bump pointer, XOR the registering heap's
+    /// key: `size`, or for types that must take the slow path (destructor, weak
+    /// reference, too big for the nursery, checked mode) `slowPathSize`, a
+    /// distance no nursery can hold, so that one compare decides.
+    @usableFromInline let sizeWord: UInt
 
-    static let slowPathSize = 1 << 46
+    static let slowPathSize: UInt = 1 << 46
 
-    init(id: UInt32, size: UInt32, header: UInt64, allocatesSlowly: Bool, owner: UnsafeMutableRawPointer) {
+    init(id: UInt32, size: UInt32, header: UInt64, allocatesSlowly: Bool, key: UInt) {
         self.id = id
         self.size = size
         self.header = header
-        fastPathSize = allocatesSlowly ? ObjectType.slowPathSize : Int(size)
-        self.owner = owner
+        sizeWord = (allocatesSlowly ? ObjectType.slowPathSize : UInt(size)) ^ key
     }
 
     /// Instances are allocated by the slow path (destructor, weak reference, too big for the nursery, checked mode).
-    public var allocatesSlowly: Bool { fastPathSize != Int(size) }
+    public var allocatesSlowly: Bool { sizeWord & ObjectType.slowPathSize != 0 }
 }
 
 /// A registered array type, as the allocation fast path needs it.
@@ -55,18 +53,18 @@ public struct ArrayType: Hashable, @unchecked Sendable {
     /// the young-object limit, plus one; 0 for types that must take the slow
     /// path (a destructor, checked mode), so that one compare decides.
     @usableFromInline let fastPathCountBound: UInt
-    /// The registering heap's fast state: the handle's owner.
-    @usableFromInline let owner: UnsafeMutableRawPointer
+    /// The registering heap's key (HandleKeys.swift).
+    @usableFromInline let key: UInt
 
     init(id: UInt32, itemShift: UInt8, itemsAreReferences: Bool, header: UInt64, allocatesSlowly: Bool,
-         youngObjectLimit: Int, owner: UnsafeMutableRawPointer) {
+         youngObjectLimit: Int, key: UInt) {
         self.id = id
         self.itemShift = itemShift
         self.itemsAreReferences = itemsAreReferences
         self.header = header
         let largestFastCount = ((youngObjectLimit & ~7) - ObjectLayout.arrayItemsOffset) >> Int(itemShift)
         fastPathCountBound = allocatesSlowly ? 0 : UInt(largestFastCount + 1)
-        self.owner = owner
+        self.key = key
     }
 
     /// Instances are allocated by the slow path (the type has a destructor, or checked mode).

@@ -26,19 +26,19 @@ extension Heap {
     @inlinable @inline(__always)
     public func allocate(_ type: ObjectType) throws(HeapError) -> ObjectRef {
         let free = fast.pointee.nurseryFree
-        let next = free + type.fastPathSize
-        if _fastPath(type.owner == UnsafeMutableRawPointer(fast) && next <= fast.pointee.nurseryTop) {
+        let next = free + Int(bitPattern: type.sizeWord ^ fast.pointee.handleKey)
+        if _fastPath(next <= fast.pointee.nurseryTop) {
             fast.pointee.nurseryFree = next
             free.storeBytes(of: type.header, as: UInt64.self)
             return ObjectRef(free)
         }
-        return try allocateSlowly(type)
+        return try allocateSlowly(header: type.header, sizeWord: type.sizeWord)
     }
 
     /// Allocates a zeroed array of `count` items.
     @inlinable @inline(__always)
     public func allocateArray(_ type: ArrayType, count: Int) throws(HeapError) -> ObjectRef {
-        if _fastPath(UInt(bitPattern: count) < type.fastPathCountBound && type.owner == UnsafeMutableRawPointer(fast)) {
+        if _fastPath(UInt(bitPattern: count) | (type.key ^ fast.pointee.handleKey) < type.fastPathCountBound) {
             let size = type.instanceSize(count: count)
             let free = fast.pointee.nurseryFree
             let next = free + size
@@ -74,16 +74,20 @@ extension Heap {
 
     /// The slow path of `allocate`.
     @usableFromInline @inline(never)
-    func allocateSlowly(_ type: ObjectType) throws(HeapError) -> ObjectRef {
-        guard type.owner == UnsafeMutableRawPointer(fast) else { throw foreignHandle(id: type.id, isArray: false) }
+    /// It takes the two words the fast path had in registers (the type id is
+    /// in the header, the size in the type table), so that the caller's loop
+    /// keeps nothing else of the handle alive.
+    func allocateSlowly(header: UInt64, sizeWord: UInt) throws(HeapError) -> ObjectRef {
+        let id = UInt32(truncatingIfNeeded: header & HeaderFlags.typeMask)
+        guard HandleKeys.matches(sizeWord, fast.pointee.handleKey) else { throw foreignHandle(id: id, isArray: false) }
         defer { deliverCollectionEvents() }
-        return try state.pointee.allocate(typeID: type.id, size: Int(type.size), count: -1)
+        return try state.pointee.allocate(typeID: id, size: Int(state.pointee.types[id].size), count: -1)
     }
 
     /// The slow path of `allocateArray`.
     @usableFromInline @inline(never)
     func allocateArraySlowly(_ type: ArrayType, count: Int) throws(HeapError) -> ObjectRef {
-        guard type.owner == UnsafeMutableRawPointer(fast) else { throw foreignHandle(id: type.id, isArray: true) }
+        guard type.key == fast.pointee.handleKey else { throw foreignHandle(id: type.id, isArray: true) }
         let largest = (Int.max >> 4) >> Int(type.itemShift)
         guard count >= 0 && count <= largest else {
             throw .invalidArgument("allocateArray: count \(count) is out of range; accepted: 0 to \(largest)")

@@ -33,10 +33,13 @@ public struct HeapFastState {
     /// Which part of a collection runs. Here rather than in `HeapState` because
     /// callbacks read it while a collection's method holds `HeapState`.
     @usableFromInline var phase: CollectionPhase = .idle
+    /// This heap's key: no other live heap holds it; its type handles carry it
+    /// (HandleKeys.swift). Set once, when the heap is made.
+    @usableFromInline let handleKey: UInt
 
     init(nurseryStart: UnsafeMutableRawPointer, nurserySize: Int,
          shadowStack: UnsafeMutablePointer<ObjectRef?>, shadowCapacity: Int,
-         typeTable: UnsafeMutablePointer<TypeInfo>, cardSize: Int) {
+         typeTable: UnsafeMutablePointer<TypeInfo>, cardSize: Int, handleKey: UInt) {
         nurseryFree = nurseryStart
         nurseryTop = nurseryStart
         self.nurseryStart = UInt(bitPattern: nurseryStart)
@@ -46,6 +49,7 @@ public struct HeapFastState {
         shadowLimit = shadowStack + shadowCapacity
         self.typeTable = typeTable
         cardShift = cardSize.trailingZeroBitCount
+        self.handleKey = handleKey
     }
 
     /// Whether `object` is in the nursery.
