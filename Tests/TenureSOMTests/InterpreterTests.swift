@@ -50,6 +50,45 @@ import Testing
         #expect(r.status == 1)
     }
 
+    /// Arithmetic and comparisons on Doubles done at the send answer what
+    /// Double.som's primitives and Smalltalk methods answer, NaN included;
+    /// `==` stays identity.
+    @Test func doubleSendsAnswerAsDoubleSomDefinesThem() throws {
+        let r = try run("""
+            | nan x |
+            x := 2.5.
+            (x + 1) println. (x - 0.5) println. (x * 2) println. (x // 2) println. (x % 2) println.
+            (x < 3) println. (x > 2.5) println. (x >= 2.5) println. (x <= 2) println. (x = 2.5) println. (x <> 2.5) println.
+            (x == x) println. (x ~= x) println.
+            nan := 0.0 // 0.0.
+            (nan > 1.0) println. (nan >= 1.0) println. (nan <= 1.0) println. (nan < 1.0) println. (nan = nan) println.
+            (x + 'a') println.
+            """)
+        guard SOMMaterial.isPresent else { return }
+        // NaN: `>` is `>=` and `<>` in Double.som, both true, so NaN > 1.0 answers true there.
+        let expected = "3.5\n2.0\n5.0\n1.25\n0.5\ntrue\nfalse\ntrue\nfalse\ntrue\nfalse\ntrue\nfalse\ntrue\ntrue\nfalse\nfalse\nfalse\n"
+        #expect(r.output.hasPrefix(expected), "\(r.output) \(r.errors)")
+        #expect(r.status == 1 && (r.output + r.errors).contains("Double"), "\(r.output) \(r.errors)")
+    }
+
+    /// `at:` and `at:put:` on Arrays done at the send: in range they read and
+    /// write (with the write barrier: an old array keeps a young item across a
+    /// minor collection); out of range they are errors that name the index.
+    @Test func arrayAtAndAtPutAtTheSend() throws {
+        let r = try run("""
+            | a |
+            a := Array new: 3.
+            system fullGC.
+            (a at: 2 put: 'young' + 'string') println.
+            1 to: 2000 do: [:i | Array new: 10].
+            (a at: 2) println. (a at: 1) println. a length println.
+            (a at: 4) println.
+            """)
+        guard SOMMaterial.isPresent else { return }
+        #expect(r.output.hasPrefix("youngstring\nyoungstring\nnil\n3\n"), "\(r.output) \(r.errors)")
+        #expect(r.status == 1 && (r.output + r.errors).contains("out of bounds"), "\(r.output) \(r.errors)")
+    }
+
     @Test func superSendsStartAboveTheHolder() throws {
         guard SOMMaterial.isPresent else { return }
         let base = "CornerBase = ( name = ( ^'base' ) describe = ( ^'I am ' + self name ) )\n"

@@ -1,4 +1,5 @@
-// The selectors the interpreter computes directly on two small integers.
+// The selectors the interpreter computes directly on two small integers, or
+// on a Double and a number.
 //
 // Interned first by the bootstrap, so their symbol numbers are 0..<count and
 // a send tells them from every other selector with one compare. The results
@@ -9,8 +10,12 @@ import BigInt
 import Tenure
 
 enum SpecialSelector {
-    static let names = ["+", "-", "*", "<", ">", "<=", ">=", "=", "~=", "<>", "==", "//", "%", "rem:", "&", "bitXor:", "<<", ">>>", "max:", "min:"]
+    static let names = ["+", "-", "*", "<", ">", "<=", ">=", "=", "~=", "<>", "==", "//", "%", "rem:", "&", "bitXor:", "<<", ">>>", "max:", "min:", "at:", "at:put:"]
     static var count: SymbolID { SymbolID(names.count) }
+    /// The last selector `double` computes (`%`).
+    static let lastDouble: SymbolID = 12
+    static let at: SymbolID = 20
+    static let atPut: SymbolID = 21
 
     /// The result of `a selector b`, or nil to send it after all.
     @inline(__always)
@@ -55,11 +60,39 @@ enum SpecialSelector {
         }
     }
 
+    /// The result of `a selector b` for a Double receiver and a Double or
+    /// small-integer argument, or nil to send it after all. The comparisons
+    /// Double.som defines in Smalltalk are computed as it defines them (`>` is
+    /// `>=` and `<>`, so NaN answers as there); `==` and `~=` are identity and
+    /// go to the send.
+    @inline(__always)
+    static func double(_ selector: SymbolID, _ x: Double, _ y: Double, _ u: Universe) throws(Unwind) -> Value? {
+        switch selector {
+        case 0: return try u.newDouble(x + y)
+        case 1: return try u.newDouble(x - y)
+        case 2: return try u.newDouble(x * y)
+        case 3: return u.boolean(x < y)
+        case 4: return u.boolean(!(x < y) && !(x == y))
+        case 5: return u.boolean(x < y || x == y)
+        case 6: return u.boolean(!(x < y))
+        case 7: return u.boolean(x == y)
+        case 9: return u.boolean(!(x == y))
+        case 11: return try u.newDouble(x / y)
+        case 12: return try u.newDouble(x.truncatingRemainder(dividingBy: y))
+        default: return nil
+        }
+    }
+
     @inline(__always)
     static func floorDivide(_ a: Int, _ b: Int) -> Int {
         let q = a / b
         return (a % b != 0) && ((a < 0) != (b < 0)) ? q - 1 : q
     }
+}
+
+/// What `specialSend` computed.
+struct SpecialSendResult {
+    var value: Value
 }
 
 extension Universe {

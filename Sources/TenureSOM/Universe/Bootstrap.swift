@@ -65,9 +65,11 @@ extension Universe {
         hot.pointee.known.system = id("System")
         let kc = hot.pointee.known
         hot.pointee.known.doubleType = classes[kc.double]!.objectType
+        hot.pointee.known.doubleTypeID = classes[kc.double]!.objectType!.id
         hot.pointee.known.stringType = classes[kc.string]!.arrayType
         hot.pointee.known.symbolType = classes[kc.symbol]!.arrayType
         hot.pointee.known.arrayType = classes[kc.array]!.arrayType
+        hot.pointee.known.arrayTypeID = classes[kc.array]!.arrayType!.id
         hot.pointee.known.largeIntegerType = classes[kc.integer]!.arrayType
         hot.pointee.known.block1Type = classes[kc.block1]!.objectType
         hot.pointee.known.block2Type = classes[kc.block2]!.objectType

@@ -80,6 +80,10 @@ struct KnownClasses {
     var method: ClassID = 0, primitive: ClassID = 0, block: ClassID = 0
     var block1: ClassID = 0, block2: ClassID = 0, block3: ClassID = 0, system: ClassID = 0
     var doubleType: ObjectType?
+    /// The type id of Doubles, for the arithmetic done at the send.
+    var doubleTypeID: UInt32 = 0
+    /// The type id of Arrays, for `at:` and `at:put:` done at the send.
+    var arrayTypeID: UInt32 = 0
     var stringType: ArrayType?
     var symbolType: ArrayType?
     var arrayType: ArrayType?
