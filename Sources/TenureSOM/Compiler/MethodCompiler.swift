@@ -71,17 +71,58 @@ struct MethodCompiler {
     }
 
     /// A method's statements: the value of its final `^`, else self.
+    ///
+    /// A `^` in tail position (the last statement, or the arms of an inlined
+    /// `ifTrue:ifFalse:` that is the last statement) becomes its value: the
+    /// method's result is what the body evaluates to, with no unwinding. A
+    /// last statement whose every path returns (`c ifTrue: [^a] ifFalse:
+    /// [^b]`) needs no `^self` after it. In the List benchmark every call of
+    /// `tail:with:with:` and `makeList:` used to end in a thrown return.
     private mutating func methodBody(_ statements: [Expression]) throws(SOMError) -> Int32 {
         var nodes: [Int32] = []
         for (i, statement) in statements.enumerated() {
             if case .return(let r) = statement, i == statements.count - 1 {
-                nodes.append(try expression(r.value))
+                nodes.append(tailValue(try expression(r.value)))
                 return sequence(nodes)
             }
             nodes.append(try expression(statement))
         }
+        if let last = nodes.last, alwaysReturns(last) {
+            nodes[nodes.count - 1] = tailValue(last)
+            return sequence(nodes)
+        }
         nodes.append(emit(Node(.readSlot, scope.selfSlot)))
         return sequence(nodes)
+    }
+
+    /// Whether every path through node `n` ends in a method return.
+    private func alwaysReturns(_ n: Int32) -> Bool {
+        let node = hot.pointee.nodes[n]
+        switch node.kind {
+        case .methodReturn: return true
+        case .sequence: return alwaysReturns(hot.pointee.operands[node.a + node.b - 1])
+        case .ifTrue: return node.b >= 0 && node.c >= 0 && alwaysReturns(node.b) && alwaysReturns(node.c)
+        default: return false
+        }
+    }
+
+    /// Node `n` in tail position with its method returns replaced by their values.
+    private func tailValue(_ n: Int32) -> Int32 {
+        var node = hot.pointee.nodes[n]
+        switch node.kind {
+        case .methodReturn:
+            return tailValue(node.a)
+        case .sequence:
+            let last = node.a + node.b - 1
+            hot.pointee.operands.base[Int(last)] = tailValue(hot.pointee.operands[last])
+        case .ifTrue:
+            if node.b >= 0 { node.b = tailValue(node.b) }
+            if node.c >= 0 { node.c = tailValue(node.c) }
+            hot.pointee.nodes.base[Int(n)] = node
+        default:
+            break
+        }
+        return n
     }
 
     // MARK: Emitting
