@@ -11,8 +11,8 @@
 #              (swift package benchmark; several more minutes)
 #   report options: --depth N, --workload-reps N, --gcbench-reps N, --micro-reps N,
 #              --survival-reps N, --major-reps N, --major-sizes MIB,..., --jit-reps N,
-#              --skip SECTION,... (batch, minor, major, translate, loops, binary-trees,
-#              gcbench; new = the first five, workloads = the last two),
+#              --skip SECTION,... (batch, minor, hash, major, translate, loops, binary-trees,
+#              gcbench; new = the first six, workloads = the last two),
 #              --skip-workloads, --nursery BYTES (see Report/Options.swift)
 #
 # A run with report options other than the defaults still writes

@@ -37,6 +37,7 @@ struct ReportData {
     var barrier: BarrierFigures
     var batch: BatchFigures?
     var survival: [SurvivalFigures]
+    var identityHash: IdentityHashFigures?
     var liveHeaps: [LiveHeapFigures]
     var binaryTrees: WorkloadFigures?
     var gcBench: WorkloadFigures?
@@ -142,9 +143,9 @@ struct ReportData {
             same run as the Tenure figure it is compared with, interleaved with it (each repetition runs \
             every variant once, in an order rotated per repetition), and each figure is the median of the \
             repetitions. Time is CPU time: the thread's CPU time for the loops measured in this process \
-            ((a), (b), the batch pattern, the survival loops of the minor collections, and the collections \
-            and walks of the live heaps in their child processes), the child process's user + system time \
-            for the workloads ((c), (d), translate, loops), whose wall time is shown beside it. Every \
+            ((a), (b), the batch pattern, the survival loops of the minor collections, the identity \
+            hash, and the collections and walks of the live heaps in their child processes), the child \
+            process's user + system time for the workloads ((c), (d), translate, loops), whose wall time is shown beside it. Every \
             workload is single-threaded, so on an idle machine the two agree; CPU time leaves out the time \
             spent waiting while other processes hold the machine's cores (see the load average below), \
             although it still includes their effect on caches and memory bandwidth. Collection pauses are \
@@ -189,6 +190,7 @@ struct ReportData {
         out.append(barrierSection)
         if let batch { out.append(batchSection(batch)) }
         if !survival.isEmpty { out.append(survivalSection) }
+        if let identityHash { out.append(identityHashSection(identityHash)) }
         if !liveHeaps.isEmpty { out.append(liveHeapSection) }
         if let bt = binaryTrees { out.append(workloadSection(bt, title: "(c) binary-trees, depth \(options.depth)")) }
         if let gc = gcBench { out.append(workloadSection(gc, title: "(d) GCBench (standard size)")) }

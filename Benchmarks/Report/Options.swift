@@ -9,12 +9,12 @@
 //     tenure-bench-report --child major-gc tenure|arc|malloc|arena --live-mib N [--major-reps N]
 //
 // --nursery changes the nursery of the Tenure workload runs only (goals (a)
-// and (b), the batch, survival and live-heap sections always use the default
-// configuration); the goals are stated for the default configuration, so a
-// report written with it says so.
+// and (b), the batch, survival, identity-hash and live-heap sections always
+// use the default configuration); the goals are stated for the default
+// configuration, so a report written with it says so.
 //
-// --skip leaves out sections (comma-separated): batch, minor, major,
-// translate, loops, binary-trees, gcbench; `new` stands for the first five
+// --skip leaves out sections (comma-separated): batch, minor, hash, major,
+// translate, loops, binary-trees, gcbench; `new` stands for the first six
 // (everything but goals a-d), `workloads` for binary-trees and gcbench (as
 // --skip-workloads does). Goals (a) and (b) always run.
 //
@@ -56,7 +56,9 @@ struct Options {
     var child: (workload: String, variant: String)?
 
     /// The sections --skip names.
-    static let sections = ["batch", "minor", "major", "translate", "loops", "binary-trees", "gcbench"]
+    static let sections = ["batch", "minor", "hash", "major", "translate", "loops", "binary-trees", "gcbench"]
+    /// The sections `new` stands for: everything but goals (a)-(d).
+    static let newSections = ["batch", "minor", "hash", "major", "translate", "loops"]
 
     /// Whether `section` runs.
     func runs(_ section: String) -> Bool { !skipped.contains(section) }
@@ -66,8 +68,8 @@ struct Options {
                                    [--survival-reps N] [--major-reps N] [--major-sizes MIB,...] [--jit-reps N]
                                    [--skip SECTION,...] [--skip-workloads] [--nursery BYTES]
                                    [--write PATH] [--command TEXT]
-               sections for --skip: \(sections.joined(separator: ", ")); new (batch, minor, major,
-                                   translate, loops), workloads (binary-trees, gcbench)
+               sections for --skip: \(sections.joined(separator: ", ")); new (batch, minor, hash,
+                                   major, translate, loops), workloads (binary-trees, gcbench)
         """
 
     /// Parses `arguments` (without the program name); exits with a message on a bad one.
@@ -106,7 +108,7 @@ struct Options {
                 let text = value("--skip")
                 for name in text.split(separator: ",").map(String.init) {
                     switch name {
-                    case "new": options.skipped.formUnion(["batch", "minor", "major", "translate", "loops"])
+                    case "new": options.skipped.formUnion(newSections)
                     case "workloads": options.skipped.formUnion(["binary-trees", "gcbench"])
                     case _ where sections.contains(name): options.skipped.insert(name)
                     default: fail("invalid --skip \(name): accepted: \(sections.joined(separator: ", ")), new, workloads")

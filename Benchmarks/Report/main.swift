@@ -2,11 +2,11 @@
 // baseline in one run and writes the figures and ratios as Markdown.
 //
 // Goals (a) allocation and (b) write barrier, the batch pattern against
-// malloc/free and the minor-collection survival loops run in this process;
-// goals (c) binary-trees and (d) GCBench, the live heaps of the major
-// collections, and translate and loops run each variant in a child process
-// (this program with `--child`). See Options.swift for the command line and
-// Benchmarks/run.sh for the usual way to run it.
+// malloc/free, the minor-collection survival loops and the identity hash run
+// in this process; goals (c) binary-trees and (d) GCBench, the live heaps of
+// the major collections, and translate and loops run each variant in a child
+// process (this program with `--child`). See Options.swift for the command
+// line and Benchmarks/run.sh for the usual way to run it.
 import BenchKernels
 import Foundation
 
@@ -44,6 +44,12 @@ if options.runs("minor") {
     log("minor collections at 0, 10, 50 % survival, \(options.survivalRepetitions) repetitions")
     survival = measureSurvival(repetitions: options.survivalRepetitions, log: log)
 }
+var identityHash: IdentityHashFigures?
+if options.runs("hash") {
+    log("identity hash: old, young and moved objects, and minor collections of hashed survivors, "
+        + "\(options.microRepetitions) repetitions")
+    identityHash = measureIdentityHash(repetitions: options.microRepetitions, log: log)
+}
 var liveHeaps: [LiveHeapFigures] = []
 if options.runs("major") {
     log("major collections, live heaps of \(options.majorSizesMiB.map(String.init).joined(separator: ", ")) MiB, "
@@ -78,7 +84,7 @@ if options.runs("loops") {
 
 let figuresDirectory = options.writePath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("figures").path }
 let report = ReportData(options: options, machine: machine, date: date, allocation: allocation, barrier: barrier,
-                        batch: batch, survival: survival, liveHeaps: liveHeaps,
+                        batch: batch, survival: survival, identityHash: identityHash, liveHeaps: liveHeaps,
                         binaryTrees: binaryTrees, gcBench: gcBench, translate: translate, loops: loops,
                         figuresDirectory: figuresDirectory, totalSeconds: monotonicSeconds() - started)
 print(report.goalsTable)

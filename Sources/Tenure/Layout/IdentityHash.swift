@@ -14,7 +14,9 @@
 // collection copies it): objects hashed at the same nursery address in
 // different cycles get different hashes.
 //
-// Measured (Benchmarks, identity-hash section): see docs/benchmarks.md.
+// Measured (docs/measurements.md, "Identity hash"; the benchmark report's
+// section of that name): a hash costs 1.6-2.3 ns; a minor collection copies a
+// 24-byte survivor in about 11 ns, 0.7-1.1 ns and 8 bytes more if it was hashed.
 
 extension HeaderFlags {
     /// A nursery object whose identity hash was taken: its copy keeps the hash.
