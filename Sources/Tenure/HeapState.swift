@@ -13,10 +13,26 @@
 // log object), never in this struct's own storage, so that a callback never
 // writes memory the running method holds exclusively.
 
+// The allocation fast path's state, `fast` (HeapFastState), and the nursery
+// (Nursery) keep these invariants between any two calls of the runtime:
+//
+//     nursery.start <= nurseryFree <= nurseryTop <= nursery.zeroedEnd <= nursery.end
+//
+// and the fast path is closed (`nurseryTop == nurseryFree`, so that every
+// allocation takes the slow path) whenever a collection runs
+// (`fast.phase != .idle`), the old generation is over the maximum
+// (`overLimit`), the emergency reserve is spent or the heap is in checked
+// mode. While it is open, `nurseryTop` is the end of the zeroed part.
 struct HeapState {
+    /// The resolved configuration; fixed for the heap's life.
     let configuration: HeapConfiguration
+    /// What the inlined fast paths and compiled code read and write (bump
+    /// pointer, limit, shadow-stack top, phase); behind its own pointer so that
+    /// callbacks may read it while a collection holds this struct.
     let fast: UnsafeMutablePointer<HeapFastState>
+    /// Registered types: layouts, reference maps, destructors, vtables, by type id.
     var types: TypeTable
+    /// The type id of weak references (registered first by every heap).
     let weakReferenceType: UInt32
     /// When the heap was created (monotonic seconds), for time stamps.
     let createdAt = Clock.now()
@@ -25,18 +41,25 @@ struct HeapState {
     let checked: Bool
 
     // Spaces
+    /// The young generation's bump region: bounds, zeroing, poisoning.
     var nursery: Nursery
+    /// Size-class pages in arenas: the old generation's small objects (non-moving).
     var oldSpace: OldSpace
+    /// Objects above the small-object limit, each in its own mapping, young or old.
     var large = LargeObjectSpace()
 
     // Roots
+    /// The first slot of the shadow stack (the runtime's frames of references).
     let shadowBase: UnsafeMutablePointer<ObjectRef?>
+    /// Global roots: slots whose addresses never change, reused when removed.
     var globalRoots = GlobalRootTable()
+    /// The runtime's root scanners, called at every collection.
     let rootScanners = CallbackRegistry<(RootVisitor) -> Void>()
 
     // Work lists (addresses of objects)
     /// Old objects whose fields a minor collection must trace: remembered by
-    /// the write barrier, or just promoted.
+    /// the write barrier, or just promoted. Empty between collections except
+    /// for what the barrier remembered since the last one.
     var oldObjectsToTrace = AddressStack()
     /// Large arrays with dirty cards.
     var arraysWithDirtyCards = AddressStack()
@@ -45,16 +68,20 @@ struct HeapState {
     /// Old objects (small and large) whose type has a destructor: a major
     /// collection runs the destructors of the unmarked ones before it frees anything.
     var oldObjectsWithDestructors = AddressStack()
-    /// Weak references allocated since the last minor collection, and older ones.
+    /// Weak references allocated since the last minor collection.
     var youngWeakReferences = AddressStack()
+    /// Weak references that survived a minor collection (old ones).
     var oldWeakReferences = AddressStack()
+    /// Objects marked but not yet traced; empty outside a major collection.
     var markStack = AddressStack()
 
     // Pacing and state
+    /// When the next major collection runs: threshold and growth (Major/Pacing.swift).
     var pacing: Pacing
     /// Raw memory the runtime reported (`addMemoryPressure`); behind a pointer
     /// because a destructor reports frees while a collection runs.
     let rawMemory: UnsafeMutablePointer<RawMemoryAccount>
+    /// Counters, times (seconds) and byte totals since the heap was made.
     var statistics = HeapStatistics()
     /// Collections that ended and whose hooks have not been called yet (CollectionCycle.swift).
     var pendingEvents: [CollectionEvent] = []
@@ -66,6 +93,7 @@ struct HeapState {
     let log: EventLog?
     /// The error of the last allocation compiled code asked for and could not get.
     var compiledCodeError: HeapError?
+    /// The runtime's collection hooks, called after each collection in registration order.
     let collectionHooks = CallbackRegistry<(CollectionEvent) -> Void>()
 
     init(configuration c: HeapConfiguration, handleKey: UInt) throws(HeapError) {

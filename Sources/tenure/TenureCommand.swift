@@ -1,7 +1,7 @@
 // The `tenure` command line: the root command and its entry point.
 //
-// Subcommands live in files of their own beside this one (`run` now; `info`
-// and `plot` later). Usage errors (an unknown workload, a bad option value)
+// Subcommands live in files of their own beside this one (`run`, `info`,
+// `plot`). Usage errors (an unknown workload, a bad option value)
 // end with exit status 2 and a message naming what was wrong and what is
 // accepted; ArgumentParser's own default for them is EX_USAGE (64), so the
 // entry point maps them. So does a configuration error a heap finds when it

@@ -1,15 +1,24 @@
-// A monotonic clock for pause times and time stamps.
+// The monotonic clock: the one the heap's pause times, statistics and event
+// log read, public so that a runtime timing its own work (SOM's `system
+// time`, a workload's stopwatch) reads the same clock and its figures line up
+// with the heap's.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-enum Clock {
+/// Time on the monotonic clock (CLOCK_MONOTONIC: it never jumps with the wall clock).
+public enum Clock {
     /// Seconds on the monotonic clock.
-    static func now() -> Double {
+    public static func now() -> Double {
+        Double(nanoseconds()) * 1e-9
+    }
+
+    /// Nanoseconds on the monotonic clock.
+    public static func nanoseconds() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 }

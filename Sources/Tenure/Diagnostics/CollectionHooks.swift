@@ -1,7 +1,9 @@
 // Hooks: a runtime can be told of every collection.
 //
-// A hook runs at the end of a collection, inside it: like a destructor it
-// must not allocate (allocation throws `allocationDuringCollection`).
+// A hook runs after a collection has finished, before the call that ran it
+// returns (CollectionCycle.swift): the heap is consistent, so a hook may read
+// statistics and store references, but it must not allocate or collect
+// (allocation throws `allocationDuringCollection`).
 
 /// A finished collection, as reported to hooks.
 public struct CollectionEvent: Sendable, Equatable {
@@ -29,11 +31,5 @@ extension Heap {
     /// Removes a hook.
     public func removeCollectionHook(_ token: CollectionHookToken) {
         state.pointee.collectionHooks.remove(token.id)
-    }
-}
-
-extension HeapState {
-    func notifyHooks(_ event: CollectionEvent) {
-        collectionHooks.forEach { $0(event) }
     }
 }

@@ -121,7 +121,7 @@ extension HeapState {
                     problem("old object \(hex(object.address)) refers to young \(hex(target.address)) without being remembered")
                 }
             }
-            if info.kind == .weakReference, let target = object.loadReference(at: 8), !target.isImmediate, !isObject(target.address) {
+            if info.kind == .weakReference, let target = object.loadReference(at: ObjectLayout.weakTargetOffset), !target.isImmediate, !isObject(target.address) {
                 problem("weak reference \(hex(object.address)) refers to \(hex(target.address)), which is not an object")
             }
         }

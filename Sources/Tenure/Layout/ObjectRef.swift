@@ -131,6 +131,8 @@ public enum ObjectLayout {
     /// two words), then the length of its whole block.
     @usableFromInline static let largePrefixLengthOffset = -16
     static let largeBlockLengthOffset = -8
+    /// The bytes of those two words: a large object's smallest prefix (no cards).
+    static let largePrefixWords = 16
     /// Objects are 8-byte aligned and their sizes are multiples of 8.
     public static let alignment = 8
 

@@ -135,7 +135,7 @@ extension HeapState {
     /// items, rounded up to a word).
     func promotedBytesBound(used: Int) -> Int {
         let hashWords = used / 16 * 8
-        let prefixes = (used / (oldSpace.smallObjectLimit + 8) + 1) * (16 + 8) + used / (8 * configuration.cardSize)
+        let prefixes = (used / (oldSpace.smallObjectLimit + 8) + 1) * (ObjectLayout.largePrefixWords + 8) + used / (8 * configuration.cardSize)
         return used + hashWords + prefixes
     }
 

@@ -43,7 +43,7 @@ struct LargeObjectSpace {
     /// The prefix in front of a large object's header: its card bytes, then
     /// the prefix length and the block length.
     @inline(__always)
-    static func prefixBytes(cards: Int) -> Int { ((cards + 7) & ~7) + 16 }
+    static func prefixBytes(cards: Int) -> Int { ((cards + 7) & ~7) + ObjectLayout.largePrefixWords }
 
     /// The bytes a large object of `size` bytes with `cards` cards takes (prefix
     /// included): what it adds to the old generation.

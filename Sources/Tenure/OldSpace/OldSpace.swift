@@ -72,7 +72,8 @@ struct OldSpace {
     private let classCount: Int
     /// Every mapped arena.
     private(set) var arenas: [UnsafeMutablePointer<Arena>] = []
-    /// Base addresses of the mapped arenas, for the verifier's lookups.
+    /// Base addresses of the mapped arenas, for checked mode's "is this an
+    /// old object?" (`containsObject`), one hash lookup per checked store.
     private var arenaBases: Set<UInt> = []
     /// Arenas with free pages, fewest free first; consumed from `nextArena`.
     private var arenasWithFreePages: [UnsafeMutablePointer<Arena>] = []
@@ -122,7 +123,7 @@ struct OldSpace {
         usedBytes &+= size
         if let page = classes[size >> 3].current {
             if let cell = page.pointee.freeList {
-                page.pointee.freeList = cell.load(fromByteOffset: 8, as: UnsafeMutableRawPointer?.self)
+                page.pointee.freeList = cell.load(fromByteOffset: ObjectLayout.freeCellLinkOffset, as: UnsafeMutableRawPointer?.self)
                 return cell
             }
             let cell = page.pointee.bump
@@ -288,8 +289,8 @@ struct OldSpace {
                 live += 1
             } else {
                 cell.storeBytes(of: 0, as: UInt64.self)
-                cell.storeBytes(of: nil, toByteOffset: 8, as: UnsafeMutableRawPointer?.self)
-                if let t = freeTail { t.storeBytes(of: cell, toByteOffset: 8, as: UnsafeMutableRawPointer?.self) } else { freeHead = cell }
+                cell.storeBytes(of: nil, toByteOffset: ObjectLayout.freeCellLinkOffset, as: UnsafeMutableRawPointer?.self)
+                if let t = freeTail { t.storeBytes(of: cell, toByteOffset: ObjectLayout.freeCellLinkOffset, as: UnsafeMutableRawPointer?.self) } else { freeHead = cell }
                 freeTail = cell
             }
             cell += cellSize

@@ -41,19 +41,7 @@ extension Universe {
             heap.pushRoot(nil)
             slot &+= 1
         }
-        if code.contextSlot < 0 {
-            while true {
-                do throws(Unwind) {
-                    return try evaluate(code.body, base)
-                } catch {
-                    switch error {
-                    case .methodReturn(let value): return value
-                    case .restart: continue
-                    default: throw error
-                    }
-                }
-            }
-        }
+        if code.contextSlot < 0 { return try runMethodBody(code.body, base, marker: -1) }
         let marker = hot.pointee.nextActivation
         hot.pointee.nextActivation &+= 1
         let context = try makeContext(size: code.contextSize, outer: nil, receiver: base[0], marker: marker)
@@ -64,9 +52,17 @@ extension Universe {
         defer {
             if let context = base[Int(code.contextSlot)] { context.storeNotReferenced(0, item: ContextLayout.marker) }
         }
+        return try runMethodBody(code.body, base, marker: marker)
+    }
+
+    /// Evaluates a method's body until it returns: its value, a `^` from it or
+    /// (`marker`: its context's activation marker, -1 without a context) from a
+    /// block whose home it is; `restart` runs it again.
+    @inline(__always)
+    private func runMethodBody(_ body: Int32, _ base: UnsafeMutablePointer<ObjectRef?>, marker: Int) throws(Unwind) -> Value {
         while true {
             do throws(Unwind) {
-                return try evaluate(code.body, base)
+                return try evaluate(body, base)
             } catch {
                 switch error {
                 case .methodReturn(let value): return value

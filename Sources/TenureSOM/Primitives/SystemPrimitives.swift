@@ -45,9 +45,9 @@ extension Universe {
             errorOutput("(no stack trace)\n")
             return base[0]
         case .systemTime:
-            return SmallInteger.make(Int((MonotonicClock.microseconds() - startTime) / 1000))
+            return SmallInteger.make(Int((Clock.nanoseconds() - startTime) / 1_000_000))
         case .systemTicks:
-            return SmallInteger.make(Int(MonotonicClock.microseconds() - startTime))
+            return SmallInteger.make(Int((Clock.nanoseconds() - startTime) / 1000))
         case .systemFullGC:
             heap.collect()
             return known.trueValue

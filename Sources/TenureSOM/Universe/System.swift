@@ -1,16 +1,10 @@
-// The few operating-system services the VM uses: a monotonic clock, files, standard error.
+// The few operating-system services the VM uses: files, standard error, a
+// thread with a deep stack. (Time is Tenure's `Clock`, the one the heap's
+// statistics read.)
 #if canImport(Glibc)
 import Glibc
 #endif
-
-enum MonotonicClock {
-    /// Microseconds on the monotonic clock.
-    static func microseconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
-    }
-}
+import Tenure
 
 enum FileOutput {
     case standardOutput, standardError

@@ -43,7 +43,7 @@ public final class Universe {
     }
     /// Set by `system exit:`.
     var exitCode: Int32?
-    let startTime = MonotonicClock.microseconds()
+    let startTime = Clock.nanoseconds()
     /// The stack a thread running the VM has (`DeepStack`); the interpreter stops a
     /// program 256 KiB short of its end.
     public static let stackBytes = 1 << 30

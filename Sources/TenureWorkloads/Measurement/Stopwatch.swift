@@ -2,11 +2,7 @@
 //
 // The workloads time themselves and their phases (GCBench prints the time of
 // each construction phase); the clock must not jump with the wall clock.
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Tenure
 
 /// A monotonic stopwatch started when it is created.
 public struct Stopwatch {
@@ -22,10 +18,6 @@ public struct Stopwatch {
     /// Whole milliseconds since the stopwatch was started.
     public var elapsedMilliseconds: Int { Int((elapsedSeconds * 1000).rounded(.down)) }
 
-    /// Seconds on the monotonic clock.
-    public static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
+    /// Seconds on the monotonic clock (Tenure's, which the heap's statistics read).
+    public static func now() -> Double { Clock.now() }
 }
