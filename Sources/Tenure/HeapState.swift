@@ -56,24 +56,8 @@ struct HeapState {
     /// The runtime's root scanners, called at every collection.
     let rootScanners = CallbackRegistry<(RootVisitor) -> Void>()
 
-    // Work lists (addresses of objects)
-    /// Old objects whose fields a minor collection must trace: remembered by
-    /// the write barrier, or just promoted. Empty between collections except
-    /// for what the barrier remembered since the last one.
-    var oldObjectsToTrace = AddressStack()
-    /// Large arrays with dirty cards.
-    var arraysWithDirtyCards = AddressStack()
-    /// Nursery objects whose type has a destructor.
-    var youngObjectsWithDestructors = AddressStack()
-    /// Old objects (small and large) whose type has a destructor: a major
-    /// collection runs the destructors of the unmarked ones before it frees anything.
-    var oldObjectsWithDestructors = AddressStack()
-    /// Weak references allocated since the last minor collection.
-    var youngWeakReferences = AddressStack()
-    /// Weak references that survived a minor collection (old ones).
-    var oldWeakReferences = AddressStack()
-    /// Objects marked but not yet traced; empty outside a major collection.
-    var markStack = AddressStack()
+    /// The collector's lists of objects (WorkLists.swift).
+    var lists = WorkLists()
 
     // Pacing and state
     /// When the next major collection runs: threshold and growth (Major/Pacing.swift).
@@ -102,13 +86,15 @@ struct HeapState {
         guard MemoryReserve.ensure(MemoryReserve.bytesNeeded(by: c)) else {
             throw .outOfMemory(requested: MemoryReserve.bytesNeeded(by: c))
         }
-        guard let nursery = Nursery(size: c.nurserySize, poisons: c.checked) else {
-            throw .outOfMemory(requested: c.nurserySize)
+        let nursery: Nursery
+        do { nursery = try Nursery(size: c.nurserySize, poisons: c.checked) } catch {
+            throw .outOfMemory(requested: c.nurserySize, errno: error.errno)
         }
         let shadowBytes = VirtualMemory.roundUp(c.shadowStackCapacity * 8, to: VirtualMemory.pageSize)
-        guard let shadow = VirtualMemory.map(shadowBytes) else {
+        let shadow: UnsafeMutableRawPointer
+        do { shadow = try VirtualMemory.map(shadowBytes) } catch {
             nursery.release()
-            throw .outOfMemory(requested: shadowBytes)
+            throw .outOfMemory(requested: shadowBytes, errno: error.errno)
         }
         do {
             log = try c.log.map { spec throws(HeapError) in try EventLog.open(spec) }
@@ -181,21 +167,15 @@ struct HeapState {
         // major collection found dead stays in place with its destructor already run.)
         if types.destructors.contains(where: { $0 != nil }) {
             var remaining: [ObjectRef] = []
-            for i in 0..<youngObjectsWithDestructors.count { remaining.append(ObjectRef(address: youngObjectsWithDestructors[i])!) }
+            for i in 0..<lists.youngObjectsWithDestructors.count { remaining.append(ObjectRef(address: lists.youngObjectsWithDestructors[i])!) }
             for i in 0..<large.young.count { remaining.append(ObjectRef(address: large.young[i])!) }
-            for i in 0..<oldObjectsWithDestructors.count { remaining.append(ObjectRef(address: oldObjectsWithDestructors[i])!) }
+            for i in 0..<lists.oldObjectsWithDestructors.count { remaining.append(ObjectRef(address: lists.oldObjectsWithDestructors[i])!) }
             for object in remaining { runDestructor(object) }
         }
         log?.close()
         oldSpace.release()
         large.release()
-        oldObjectsToTrace.release()
-        arraysWithDirtyCards.release()
-        youngObjectsWithDestructors.release()
-        oldObjectsWithDestructors.release()
-        youngWeakReferences.release()
-        oldWeakReferences.release()
-        markStack.release()
+        lists.release()
         globalRoots.release()
         nursery.release()
         VirtualMemory.unmap(UnsafeMutableRawPointer(shadowBase),

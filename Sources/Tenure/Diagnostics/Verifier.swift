@@ -78,9 +78,9 @@ extension HeapState {
         }
 
         var remembered = Set<UInt>()
-        for i in 0..<oldObjectsToTrace.count { remembered.insert(oldObjectsToTrace[i]) }
+        for i in 0..<lists.oldObjectsToTrace.count { remembered.insert(lists.oldObjectsToTrace[i]) }
         var dirty = Set<UInt>()
-        for i in 0..<arraysWithDirtyCards.count { dirty.insert(arraysWithDirtyCards[i]) }
+        for i in 0..<lists.arraysWithDirtyCards.count { dirty.insert(lists.arraysWithDirtyCards[i]) }
 
         func isObject(_ a: UInt) -> Bool { young.contains(a) || oldSmall.contains(a) || oldLarge.contains(a) }
 
@@ -143,18 +143,18 @@ extension HeapState {
                 problem("root slot \(hex(UInt(bitPattern: slot))) refers to \(hex(target.address)), which is not an object")
             }
         }
-        for i in 0..<youngWeakReferences.count where !young.contains(youngWeakReferences[i]) {
-            problem("young weak reference list holds \(hex(youngWeakReferences[i])), not a young object")
+        for i in 0..<lists.youngWeakReferences.count where !young.contains(lists.youngWeakReferences[i]) {
+            problem("young weak reference list holds \(hex(lists.youngWeakReferences[i])), not a young object")
         }
-        for i in 0..<oldWeakReferences.count where !oldSmall.contains(oldWeakReferences[i]) {
-            problem("old weak reference list holds \(hex(oldWeakReferences[i])), not an old small object")
+        for i in 0..<lists.oldWeakReferences.count where !oldSmall.contains(lists.oldWeakReferences[i]) {
+            problem("old weak reference list holds \(hex(lists.oldWeakReferences[i])), not an old small object")
         }
-        for i in 0..<youngObjectsWithDestructors.count where !young.contains(youngObjectsWithDestructors[i]) {
-            problem("young destructor list holds \(hex(youngObjectsWithDestructors[i])), not a young object")
+        for i in 0..<lists.youngObjectsWithDestructors.count where !young.contains(lists.youngObjectsWithDestructors[i]) {
+            problem("young destructor list holds \(hex(lists.youngObjectsWithDestructors[i])), not a young object")
         }
         var withDestructors = Set<UInt>()
-        for i in 0..<oldObjectsWithDestructors.count {
-            let a = oldObjectsWithDestructors[i]
+        for i in 0..<lists.oldObjectsWithDestructors.count {
+            let a = lists.oldObjectsWithDestructors[i]
             if !oldSmall.contains(a) && !oldLarge.contains(a) {
                 problem("old destructor list holds \(hex(a)), not an old object")
             } else if !withDestructors.insert(a).inserted {

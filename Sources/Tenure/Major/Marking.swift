@@ -25,7 +25,7 @@ extension HeapState {
             // Pages count their marked cells; large objects and (when a major collection
             // keeps the nursery) young objects have no page.
             if header & HeaderFlags.large == 0 && !isInNursery(object) { oldSpace.countMarked(object) }
-            markStack.push(object)
+            lists.markStack.push(object)
         }
     }
 
@@ -33,12 +33,12 @@ extension HeapState {
     @discardableResult
     mutating func markStep(budget: Int) -> Bool {
         var remaining = budget
-        while remaining > 0, let object = markStack.popObject() {
+        while remaining > 0, let object = lists.markStack.popObject() {
             types[object.typeID].forEachReferenceSlot(of: object) { slot in
                 if let child = slot.pointee, !child.isImmediate { mark(child) }
             }
             remaining -= 1
         }
-        return markStack.isEmpty
+        return lists.markStack.isEmpty
     }
 }

@@ -26,20 +26,20 @@ extension HeapState {
     /// The remembered set and the dirty-card list drop the old objects that died.
     mutating func forgetDeadRememberedObjects() {
         let isLive: (UInt) -> Bool = { ObjectRef(address: $0)!.header & HeaderFlags.visited != 0 }
-        oldObjectsToTrace.truncate(to: oldObjectsToTrace.partition(keep: isLive))
-        arraysWithDirtyCards.truncate(to: arraysWithDirtyCards.partition(keep: isLive))
+        lists.oldObjectsToTrace.truncate(to: lists.oldObjectsToTrace.partition(keep: isLive))
+        lists.arraysWithDirtyCards.truncate(to: lists.arraysWithDirtyCards.partition(keep: isLive))
     }
 
     /// Clears young weak references to unmarked objects and runs the destructors of
     /// unmarked young objects (nothing is freed yet).
     mutating func runDestructorsOfUnmarkedYoungObjects() {
         let isMarked: (UInt) -> Bool = { ObjectRef(address: $0)!.header & HeaderFlags.visited != 0 }
-        for i in 0..<youngWeakReferences.count { Self.clearIfTargetUnmarked(ObjectRef(address: youngWeakReferences[i])!) }
-        let firstDead = youngObjectsWithDestructors.partition(keep: isMarked)
-        for i in firstDead..<youngObjectsWithDestructors.count {
-            runDestructor(ObjectRef(address: youngObjectsWithDestructors[i])!)
+        for i in 0..<lists.youngWeakReferences.count { Self.clearIfTargetUnmarked(ObjectRef(address: lists.youngWeakReferences[i])!) }
+        let firstDead = lists.youngObjectsWithDestructors.partition(keep: isMarked)
+        for i in firstDead..<lists.youngObjectsWithDestructors.count {
+            runDestructor(ObjectRef(address: lists.youngObjectsWithDestructors[i])!)
         }
-        youngObjectsWithDestructors.truncate(to: firstDead)
+        lists.youngObjectsWithDestructors.truncate(to: firstDead)
         for i in 0..<large.young.count where !isMarked(large.young[i]) {
             runDestructor(ObjectRef(address: large.young[i])!)
         }

@@ -13,7 +13,7 @@
 
 extension HeapState {
     mutating func clearDeadWeakReferences() {
-        oldWeakReferences.compact { address in
+        lists.oldWeakReferences.compact { address in
             let weak = ObjectRef(address: address)!
             guard weak.header & HeaderFlags.visited != 0 else { return nil }
             Self.clearIfTargetUnmarked(weak)
@@ -31,11 +31,11 @@ extension HeapState {
 
     /// Runs the destructor of every old object that was not marked and drops it from the list.
     mutating func runDestructorsOfDeadOldObjects() {
-        let firstDead = oldObjectsWithDestructors.partition { ObjectRef(address: $0)!.header & HeaderFlags.visited != 0 }
-        for i in firstDead..<oldObjectsWithDestructors.count {
-            runDestructor(ObjectRef(address: oldObjectsWithDestructors[i])!)
+        let firstDead = lists.oldObjectsWithDestructors.partition { ObjectRef(address: $0)!.header & HeaderFlags.visited != 0 }
+        for i in firstDead..<lists.oldObjectsWithDestructors.count {
+            runDestructor(ObjectRef(address: lists.oldObjectsWithDestructors[i])!)
         }
-        oldObjectsWithDestructors.truncate(to: firstDead)
+        lists.oldObjectsWithDestructors.truncate(to: firstDead)
     }
 
     mutating func sweep() {

@@ -131,11 +131,11 @@ extension HeapState {
             fast.pointee.nurseryFree = free + size
             updateAllocationLimit()
             object = ObjectRef(free)
-            if info.hasDestructor { try youngObjectsWithDestructors.pushOrThrow(object) }
+            if info.hasDestructor { try lists.youngObjectsWithDestructors.pushOrThrow(object) }
         }
         object.setHeader(headerWord(typeID: typeID) | (object.header & ~(HeaderFlags.typeMask | HeaderFlags.typeFlags)))
         if count >= 0 { object.store(count, at: ObjectLayout.arrayCountOffset) }
-        if info.kind == .weakReference { try youngWeakReferences.pushOrThrow(object) }
+        if info.kind == .weakReference { try lists.youngWeakReferences.pushOrThrow(object) }
         return object
     }
 
@@ -165,8 +165,9 @@ extension HeapState {
         let cards = LargeObjectSpace.cardCount(for: info, items: count, cardSize: configuration.cardSize)
         let block = LargeObjectSpace.blockBytes(size: size, cards: cards)
         try makeRoomInOldGeneration(for: block, requested: size)
-        guard let object = large.allocate(size: size, cards: cards) else {
-            throw .outOfMemory(requested: block)
+        let object: ObjectRef
+        do { object = try large.allocate(size: size, cards: cards) } catch {
+            throw .outOfMemory(requested: block, errno: error.errno)
         }
         object.setHeader(HeaderFlags.youngLarge | HeaderFlags.large | (cards > 0 ? HeaderFlags.hasCards : 0))
         do throws(HeapError) {

@@ -57,7 +57,7 @@ extension HeapState {
         } else if large.young.count != 0
                     && object.header & (HeaderFlags.youngLarge | HeaderFlags.reachedYoung) == HeaderFlags.youngLarge {
             object.setHeader(object.header | HeaderFlags.reachedYoung)
-            oldObjectsToTrace.push(object)
+            lists.oldObjectsToTrace.push(object)
         }
     }
 
@@ -82,7 +82,7 @@ extension HeapState {
         }
         object.setHeader(HeaderFlags.forwarded)
         object.raw.storeBytes(of: copy, toByteOffset: ObjectLayout.forwardingOffset, as: ObjectRef.self)
-        oldObjectsToTrace.push(copy)
+        lists.oldObjectsToTrace.push(copy)
         statistics.bytesPromoted &+= copySize
         return copy
     }
@@ -108,7 +108,7 @@ extension HeapState {
     @inline(never)
     private mutating func promoteToLargeSpace(_ object: ObjectRef, info: TypeInfo, size: Int, copySize: Int) -> ObjectRef {
         let cards = LargeObjectSpace.cardCount(for: info, items: object.count, cardSize: configuration.cardSize)
-        guard let copy = MemoryReserve.retrying({ large.allocate(size: copySize, cards: cards) }) else {
+        guard let copy = MemoryReserve.retrying({ try? large.allocate(size: copySize, cards: cards) }) else {
             tenureStop("out of memory: the system refused \(LargeObjectSpace.blockBytes(size: size, cards: cards)) bytes to copy a \(size)-byte '\(types.names[Int(object.typeID)])' out of the nursery (old generation: \(oldBytes) bytes), and the emergency reserve is already spent")
         }
         copy.raw.copyMemory(from: object.raw, byteCount: size)
@@ -142,11 +142,11 @@ extension HeapState {
     /// Traces remembered objects, promoted copies and dirty cards until none is left.
     private mutating func traceOldObjectsPointingToYoung() {
         while true {
-            while let object = oldObjectsToTrace.popObject() {
+            while let object = lists.oldObjectsToTrace.popObject() {
                 types[object.typeID].forEachReferenceSlot(of: object) { traceYoung($0) }
                 object.setHeader(object.header | HeaderFlags.trackYoungPointers)
             }
-            guard let array = arraysWithDirtyCards.popObject() else { break }
+            guard let array = lists.arraysWithDirtyCards.popObject() else { break }
             traceDirtyCards(of: array)
         }
     }
@@ -177,13 +177,13 @@ extension HeapState {
     }
 
     private mutating func fixYoungWeakReferences() {
-        while let weak = youngWeakReferences.popObject() {
+        while let weak = lists.youngWeakReferences.popObject() {
             guard let survivingWeak = survivor(of: weak) else { continue }
             if let target = survivingWeak.loadReference(at: ObjectLayout.weakTargetOffset), !target.isImmediate {
                 survivingWeak.raw.storeBytes(of: survivor(of: target), toByteOffset: ObjectLayout.weakTargetOffset,
                                              as: ObjectRef?.self)
             }
-            oldWeakReferences.push(survivingWeak)
+            lists.oldWeakReferences.push(survivingWeak)
         }
     }
 
@@ -191,9 +191,9 @@ extension HeapState {
     /// copied, young large objects not reached) and moves the survivors with
     /// destructors to the old list. Nothing is freed yet.
     private mutating func runDestructorsOfDeadYoungObjects() {
-        while let object = youngObjectsWithDestructors.popObject() {
+        while let object = lists.youngObjectsWithDestructors.popObject() {
             if let copy = survivor(of: object) {
-                oldObjectsWithDestructors.push(copy)
+                lists.oldObjectsWithDestructors.push(copy)
             } else {
                 runDestructor(object)
             }
@@ -202,7 +202,7 @@ extension HeapState {
             let object = ObjectRef(address: large.young[i])!
             guard types[object.typeID].hasDestructor else { continue }
             if object.header & HeaderFlags.reachedYoung != 0 {
-                oldObjectsWithDestructors.push(object)
+                lists.oldObjectsWithDestructors.push(object)
             } else {
                 runDestructor(object)
             }

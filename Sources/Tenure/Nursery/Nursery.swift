@@ -38,10 +38,10 @@ struct Nursery {
     /// and barrier flags set (a store into a stale object takes the slow path).
     static let poison: UInt64 = 0xEBEB_EBEB_EBEB_EBEB
 
-    /// Maps a nursery of `size` bytes (rounded up to 8); nil when the kernel refuses.
-    init?(size requested: Int, poisons: Bool) {
+    /// Maps a nursery of `size` bytes (rounded up to 8).
+    init(size requested: Int, poisons: Bool) throws(SystemCallError) {
         size = VirtualMemory.roundUp(requested, to: 8)
-        guard let region = VirtualMemory.map(VirtualMemory.roundUp(size, to: VirtualMemory.pageSize)) else { return nil }
+        let region = try VirtualMemory.map(VirtualMemory.roundUp(size, to: VirtualMemory.pageSize))
         start = region
         zeroedEnd = region + size
         dirtyEnd = region

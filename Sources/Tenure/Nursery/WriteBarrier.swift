@@ -98,7 +98,7 @@ extension HeapState {
             return
         }
         object.setHeader(object.header & ~HeaderFlags.trackYoungPointers)
-        oldObjectsToTrace.push(object)
+        lists.oldObjectsToTrace.push(object)
     }
 
     mutating func rememberItem(_ array: ObjectRef, index: Int) {
@@ -113,7 +113,7 @@ extension HeapState {
     private mutating func markCardsSet(_ array: ObjectRef) {
         if array.header & HeaderFlags.cardsSet == 0 {
             array.setHeader(array.header | HeaderFlags.cardsSet)
-            arraysWithDirtyCards.push(array)
+            lists.arraysWithDirtyCards.push(array)
         }
     }
 }

@@ -50,16 +50,16 @@ struct LargeObjectSpace {
     static func blockBytes(size: Int, cards: Int) -> Int { prefixBytes(cards: cards) + size }
 
     /// A zeroed large object of `size` bytes (header included) with `cards` card bytes in front.
-    mutating func allocate(size: Int, cards: Int) -> ObjectRef? {
+    mutating func allocate(size: Int, cards: Int) throws(SystemCallError) -> ObjectRef {
         let prefix = LargeObjectSpace.prefixBytes(cards: cards)
         let total = prefix + size
-        let block: UnsafeMutableRawPointer?
+        let block: UnsafeMutableRawPointer
         if total >= LargeObjectSpace.mapThreshold {
-            block = VirtualMemory.map(VirtualMemory.roundUp(total, to: VirtualMemory.pageSize))
+            block = try VirtualMemory.map(VirtualMemory.roundUp(total, to: VirtualMemory.pageSize))
         } else {
-            block = calloc(1, total)
+            guard let small = calloc(1, total) else { throw .last("calloc") }
+            block = small
         }
-        guard let block else { return nil }
         let object = block + prefix
         object.storeBytes(of: prefix, toByteOffset: ObjectLayout.largePrefixLengthOffset, as: Int.self)
         object.storeBytes(of: total, toByteOffset: ObjectLayout.largeBlockLengthOffset, as: Int.self)

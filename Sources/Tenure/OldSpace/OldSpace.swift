@@ -205,7 +205,7 @@ struct OldSpace {
     private mutating func mapArena() -> UnsafeMutablePointer<Arena> {
         let arenaSize = arenaSize
         let bitmapBytes = 2 * bitmapWords * 8
-        guard let base = MemoryReserve.retrying({ VirtualMemory.mapAligned(arenaSize, alignment: arenaSize) }),
+        guard let base = MemoryReserve.retrying({ try? VirtualMemory.mapAligned(arenaSize, alignment: arenaSize) }),
               let record = MemoryReserve.retrying({ malloc(MemoryLayout<Arena>.stride) }),
               let bitmaps = MemoryReserve.retrying({ malloc(bitmapBytes) }) else {
             tenureStop("out of memory: the system refused a \(arenaSize)-byte arena while a minor collection copied survivors (the old space maps \(mappedBytes) bytes, \(usedBytes) in use), and the emergency reserve is already spent")

@@ -50,7 +50,7 @@ enum MemoryReserve {
             s.wanted = max(s.wanted, VirtualMemory.roundUp(bytes, to: VirtualMemory.pageSize))
             if s.base != nil && s.size >= s.wanted { return true }
             if let base = s.base { VirtualMemory.unmap(base, s.size) }
-            s.base = VirtualMemory.map(s.wanted)
+            s.base = try? VirtualMemory.map(s.wanted)
             s.size = s.base == nil ? 0 : s.wanted
             held.store(s.base != nil, ordering: .relaxed)
             return s.base != nil
