@@ -5,11 +5,7 @@
 // wrong and what is accepted. In every case the heap is left consistent:
 // nothing was half-allocated, and the next allocation may succeed once the
 // runtime has dropped references.
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// An allocation or API call the heap refused.
 public enum HeapError: Error, Equatable, CustomStringConvertible {

@@ -2,11 +2,7 @@
 // log read, public so that a runtime timing its own work (SOM's `system
 // time`, a workload's stopwatch) reads the same clock and its figures line up
 // with the heap's.
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Time on the monotonic clock (CLOCK_MONOTONIC: it never jumps with the wall clock).
 public enum Clock {

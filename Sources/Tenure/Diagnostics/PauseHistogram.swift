@@ -6,11 +6,7 @@
 // p99 are known to within a bucket's width, and the exact maximum is kept
 // beside them. Adding a pause is a log10 and an increment, once per
 // collection.
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A histogram of pause times in seconds.
 public struct PauseHistogram: Sendable, Equatable {

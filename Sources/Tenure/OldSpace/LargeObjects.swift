@@ -12,11 +12,7 @@
 // Young large objects (allocated since the last minor collection) stay in a
 // list of their own: a minor collection frees the ones it did not reach.
 import CTenure
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 struct LargeObjectSpace {
     static let mapThreshold = 64 << 10

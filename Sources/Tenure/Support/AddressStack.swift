@@ -10,11 +10,7 @@
 // realloc is retried after the emergency reserve is released
 // (MemoryReserve.swift), and only a second refusal stops the process. Pushes
 // made for an allocation (`pushOrThrow`) throw `outOfMemory` instead.
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 struct AddressStack {
     private(set) var base: UnsafeMutablePointer<UInt>?

@@ -6,11 +6,7 @@
 // refusal throws the call and its errno (ENOMEM under a tight RLIMIT_AS,
 // EINVAL for a size no mapping can have), which `HeapError.outOfMemory`
 // carries to the runtime.
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A system call that failed: which one, and the errno it left.
 struct SystemCallError: Error, Equatable {
@@ -21,11 +17,7 @@ struct SystemCallError: Error, Equatable {
 
     /// The errno of the calling thread, after `call` failed.
     static func last(_ call: String) -> SystemCallError {
-        #if canImport(Glibc)
         SystemCallError(call: call, errno: Glibc.errno)
-        #else
-        SystemCallError(call: call, errno: Darwin.errno)
-        #endif
     }
 }
 

@@ -8,11 +8,7 @@
 // (another kernel, a restricted /proc, not Linux), the mark keeps its value
 // from earlier in the process: the figure is then the process's peak so far,
 // and the result says so (`WorkloadResult.peakRSSIsPerRun == false`).
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Reads and resets the resident-set figures of the current process.
 public enum ProcessMemory {
@@ -20,15 +16,11 @@ public enum ProcessMemory {
     /// Returns false when the kernel refused it (or this is not Linux).
     @discardableResult
     public static func resetPeakResidentBytes() -> Bool {
-        #if os(Linux)
         let fd = open("/proc/self/clear_refs", O_WRONLY)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var five: UInt8 = UInt8(ascii: "5")
         return write(fd, &five, 1) == 1
-        #else
-        return false
-        #endif
     }
 
     /// The peak resident set of the process in bytes (VmHWM), or 0 when unknown.
@@ -58,7 +50,6 @@ public enum ProcessMemory {
 
     /// The whole of /proc/self/status, or nil when it cannot be read.
     private static func readStatus() -> String? {
-        #if os(Linux)
         let fd = open("/proc/self/status", O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -70,8 +61,5 @@ public enum ProcessMemory {
             bytes.append(contentsOf: buffer[0..<n])
         }
         return String(decoding: bytes, as: UTF8.self)
-        #else
-        return nil
-        #endif
     }
 }
