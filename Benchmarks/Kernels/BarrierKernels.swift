@@ -5,7 +5,7 @@
 // already remembered (the first store took the slow path and cleared the
 // flag, so later stores cost one test). Nothing is allocated once the
 // fixture is built, so no collection moves the objects while the loops run.
-import Tenure
+@_spi(CompiledCode) import Tenure
 
 /// Objects to store into: young ones, old remembered ones, and two young values to store.
 public final class BarrierFixture {

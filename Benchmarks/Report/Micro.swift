@@ -9,7 +9,7 @@
 // another process holds is not counted; on an idle machine it equals wall time.
 import BenchKernels
 import Foundation
-import Tenure
+@_spi(CompiledCode) import Tenure
 
 /// Per-repetition figures of one loop, in nanoseconds per operation.
 struct Series {

@@ -5,9 +5,11 @@
 // owned by a loop token, a GC object, so that the code dies with the last
 // reference to its token and the blob's table of GC references is traced
 // and updated by the collector like the fields of an object. A loop memory
-// manager frees loops not entered for `jitLoopLongevity` generations. The
-// loop IR, its interpreter (the reference) and its x86-64 compiler live in
-// IR/, Assembler/ and Compiler/; docs/jit.md tells the whole story.
+// manager frees loops not entered for `loopLongevity` generations
+// (TENURE_JIT_LOOP_LONGEVITY, a setting TenureJIT registers on the runtime's
+// configuration: Host/JITSettings.swift). The loop IR, its interpreter (the
+// reference) and its x86-64 compiler live in IR/, Assembler/ and Compiler/;
+// docs/jit.md tells the whole story.
 import Tenure
 
 /// Stops the process with "TenureJIT: <message>" unless `condition` holds, in

@@ -3,12 +3,15 @@
 // Only the Tenure variants use them. The command line plays the embedding
 // runtime's code: an option given here wins over the TENURE_* environment
 // variable of the same knob, and knobs given neither way come from the
-// environment or the machine (`HeapConfiguration.resolved`). Values use the
-// same syntax as the environment (64M, 1.5GiB, 1.82), and a bad value or a
-// bad environment variable ends the run with a message naming it and what
-// is accepted (exit status 2).
+// environment or the machine (`HeapConfiguration.resolved`), with
+// TenureJIT's settings and log categories registered (the JIT workloads read
+// TENURE_JIT_LOOP_LONGEVITY from the result). Values use the same syntax as
+// the environment (64M, 1.5GiB, 1.82), and a bad value or a bad environment
+// variable ends the run with a message naming it and what is accepted (exit
+// status 2).
 import ArgumentParser
-import Tenure
+@_spi(Configuration) import Tenure
+import TenureJIT
 
 /// `--nursery-size` and the other heap settings of `tenure run`.
 struct HeapOptions: ParsableArguments {
@@ -67,7 +70,7 @@ struct HeapOptions: ParsableArguments {
     func resolved() throws(ValidationError) -> ResolvedConfiguration {
         let requested = try requestedConfiguration()
         do {
-            return try requested.resolved(environment: HeapConfiguration.processEnvironment)
+            return try requested.resolved(environment: HeapConfiguration.processEnvironment, registry: JITHost.registry)
         } catch {
             if let option = HeapOptions.optionNames[error.setting] {
                 throw ValidationError(ConfigurationError(setting: option, value: error.value, accepted: error.accepted,

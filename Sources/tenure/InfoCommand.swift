@@ -2,7 +2,10 @@
 //
 // The settings are resolved exactly as a runtime resolves them (environment
 // over defaults, defaults derived from the machine), so this is the place to
-// check what TENURE_GC_MAX=75% means inside a given container. `--root`
+// check what TENURE_GC_MAX=75% means inside a given container. `tenure`
+// hosts TenureJIT, so TenureJIT's registered settings (JIT_LOOP_LONGEVITY)
+// and log categories are part of what it resolves, as in a runtime that
+// hosts the JIT. `--root`
 // reads /proc and /sys under another directory (a fixture tree or a copy
 // taken from another machine); `--claim NAME` and `--claim-prefix P` claim
 // names for a runtime that shares the prefix, as its code would with a
@@ -16,7 +19,8 @@
 // the prefix is refused with exit status 2.
 import ArgumentParser
 import Foundation
-import Tenure
+@_spi(Machine) @_spi(Configuration) import Tenure
+import TenureJIT
 
 /// `tenure info [--json] [--prefix P] [--root DIR] [--claim NAME]... [--claim-prefix P]...`.
 struct InfoCommand: ParsableCommand {
@@ -46,7 +50,9 @@ struct InfoCommand: ParsableCommand {
         let machine = MachineFacts.read(SystemFiles(root: root))
         let resolved: ResolvedConfiguration
         do {
-            let registry = try SettingRegistry(claimedNames: claim, claimedPrefixes: claimPrefix)
+            var registry = JITHost.registry
+            for name in claim { try registry.claim(name) }
+            for prefix in claimPrefix { try registry.claim(prefix: prefix) }
             resolved = try HeapConfiguration().resolved(
                 environment: HeapConfiguration.processEnvironment, prefix: prefix, machine: machine, registry: registry)
         } catch {

@@ -60,7 +60,9 @@ struct RunLoopsCommand: ParsableCommand {
         var parameters = LoopsParameters()
         parameters.phases = phases
         parameters.iterations = iterations
-        let result = try LoopsWorkload.run(parameters, configuration: try heap.configuration, loopLongevity: longevity,
+        let resolved = try heap.resolved()
+        let result = try LoopsWorkload.run(parameters, configuration: resolved.configuration,
+                                           loopLongevity: longevity ?? JITHost.loopLongevity(in: resolved),
                                            generations: generations.clock, backend: backend.backend,
                                            output: printer.workloadLine)
         printer.finish(result)

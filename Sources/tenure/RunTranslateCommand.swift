@@ -7,6 +7,7 @@
 import ArgumentParser
 import Foundation
 import Tenure
+import TenureJIT
 import TenureWorkloads
 
 /// `tenure run translate [--scale S] [--longevity N] [--json]`.
@@ -46,7 +47,8 @@ struct RunTranslateCommand: ParsableCommand {
         var parameters = TranslateParameters()
         parameters.scale = scale
         let progress = ProgressLine()
-        var configuration = try heap.configuration
+        let resolved = try heap.resolved()
+        var configuration = resolved.configuration
         var logPath: String?
         if let plot {
             try PlotCommand.makeDirectory(plot)
@@ -54,7 +56,7 @@ struct RunTranslateCommand: ParsableCommand {
             configuration.log = LogSpecification(categories: ["*"], destination: logPath!)
         }
         let result = try TranslateWorkload.run(
-            parameters, configuration: configuration, loopLongevity: longevity,
+            parameters, configuration: configuration, loopLongevity: longevity ?? JITHost.loopLongevity(in: resolved),
             output: { line in progress.clear(); printer.workloadLine(line) },
             progress: { phase, fraction in progress.show("[translate] \(phase.rawValue) \(Int(fraction * 100))%") })
         progress.clear()

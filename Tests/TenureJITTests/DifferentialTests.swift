@@ -22,7 +22,7 @@
 // This file also holds the support the other TenureJIT test files share
 // (the seeded generator, root frames, the worlds, the graph digest).
 import Testing
-@testable import Tenure
+@_spi(CompiledCode) @testable import Tenure
 @testable import TenureJIT
 #if canImport(Glibc)
 import Glibc
@@ -680,7 +680,6 @@ enum LoopFuzz {
             c.cardSize = 4
         }
         c.shadowStackCapacity = 1 << 14
-        c.jitLoopLongevity = 1000
         return c
     }
 

@@ -7,7 +7,7 @@
 // an entered loop) is thrown and leaves heap and host usable, and compiled
 // stores into old objects go through the write barrier.
 import Testing
-@testable import Tenure
+@_spi(CompiledCode) @testable import Tenure
 @testable import TenureJIT
 #if canImport(Glibc)
 import Glibc

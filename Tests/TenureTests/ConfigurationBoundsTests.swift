@@ -12,7 +12,7 @@
 // set it) and the value, where it used to say only "log: cannot open".
 import Foundation
 import Testing
-@testable import Tenure
+@_spi(Machine) @_spi(Configuration) @testable import Tenure
 
 private func machine(ram: Int = 8 << 30, limit: Int? = nil) -> MachineFacts {
     MachineFacts(
@@ -161,7 +161,7 @@ private func resolutionError(_ environment: [String: String], configuration: Hea
         #expect(custom.configuration.log?.setting == "MYLANG_LOG")
         var c = HeapConfiguration()
         c.log = LogSpecification(categories: ["gc"], destination: "-")
-        let code = try c.resolved(environment: ["TENURE_LOG": "phase:-"], machine: machine())
+        let code = try c.resolved(environment: ["TENURE_LOG": "memory:-"], machine: machine())
         #expect(code.configuration.log?.setting == "log")
         // Where it came from is not part of its value.
         #expect(r.configuration.log == c.log)

@@ -10,7 +10,7 @@
 // is refused (ConfigurationRegistryTests has the claims and suggestions).
 // The machine is a fixed value, so nothing depends on the test machine.
 import Testing
-@testable import Tenure
+@_spi(Machine) @_spi(Configuration) @testable import Tenure
 
 private enum TestMachines {
     /// A machine with `ram` bytes, optionally inside a cgroup v2 limit.
@@ -42,7 +42,7 @@ private func resolutionError(
 
 @Suite struct ConfigurationResolutionTests {
     static let variables = ["GC_NURSERY", "GC_MAJOR_COLLECT", "GC_GROWTH", "GC_MIN", "GC_MAX", "GC_MAX_DELTA",
-                            "GC_DEBUG", "GC_CHECKED", "GC_NUMA", "JIT_LOOP_LONGEVITY", "LOG"]
+                            "GC_DEBUG", "GC_CHECKED", "GC_NUMA", "LOG"]
 
     /// For every variable: a text, the value it means, and code that assigns a different value.
     static let examples: [(variable: String, text: String, value: SettingValue,
@@ -56,7 +56,6 @@ private func resolutionError(
         ("GC_DEBUG", "1", .integer(1), { $0.debugLevel = 2 }, .integer(2)),
         ("GC_CHECKED", "on", .boolean(true), { $0.checked = false }, .boolean(false)),
         ("GC_NUMA", "on", .boolean(true), { $0.numaLocalArenas = false }, .boolean(false)),
-        ("JIT_LOOP_LONGEVITY", "50", .integer(50), { $0.jitLoopLongevity = 7 }, .integer(7)),
         ("LOG", "gc:-", .text("gc:-"), { $0.log = LogSpecification(categories: ["phase"], destination: "-") },
          .text("phase:-")),
     ]
@@ -65,7 +64,7 @@ private func resolutionError(
     static let unparsable: [(String, String)] = [
         ("GC_NURSERY", "12Q"), ("GC_MAJOR_COLLECT", "abc"), ("GC_GROWTH", "1.5x"), ("GC_MIN", "-1"),
         ("GC_MAX", "lots"), ("GC_MAX_DELTA", "0%"), ("GC_DEBUG", "1.5"), ("GC_CHECKED", "2"), ("GC_NUMA", "maybe"),
-        ("JIT_LOOP_LONGEVITY", "-3"), ("LOG", "gc"),
+        ("LOG", "gc"),
     ]
 
     // MARK: Defaults and sources
@@ -104,8 +103,6 @@ private func resolutionError(
         #expect(r.setting("GC_DEBUG")?.source == .default)
         #expect(r.setting("GC_NUMA")?.value == .boolean(false))
         #expect(r.setting("GC_NUMA")?.source.kind == "derived")
-        #expect(r.setting("JIT_LOOP_LONGEVITY")?.value == .integer(1000))
-        #expect(r.setting("JIT_LOOP_LONGEVITY")?.source == .default)
         #expect(c.log == nil)
         #expect(r.setting("LOG")?.value == SettingValue.none)
         #expect(r.setting("LOG")?.source == .default)
@@ -252,7 +249,7 @@ private func resolutionError(
         let c = r.configuration
         #expect(c.nurserySize == 8 << 20 && c.majorCollectFactor == 2.5 && c.growthFactor == 1.5)
         #expect(c.minimumHeapSize == 64 << 20 && c.maximumHeapSize == 512 << 20 && c.maximumDelta == 32 << 20)
-        #expect(c.debugLevel == 1 && c.checked && c.numaLocalArenas && c.jitLoopLongevity == 50)
+        #expect(c.debugLevel == 1 && c.checked && c.numaLocalArenas)
         #expect(c.log == LogSpecification(categories: ["gc"], destination: "-"))
     }
 
@@ -272,7 +269,7 @@ private func resolutionError(
 
     @Test(arguments: [("GC_NURSERY", "32"), ("GC_NURSERY", "2T"), ("GC_MAJOR_COLLECT", "1.0"),
                       ("GC_MAJOR_COLLECT", "1"), ("GC_MAJOR_COLLECT", "101"), ("GC_GROWTH", "0.5"),
-                      ("GC_DEBUG", "3"), ("GC_MAX_DELTA", "0"), ("JIT_LOOP_LONGEVITY", "1099511627777")])
+                      ("GC_DEBUG", "3"), ("GC_MAX_DELTA", "0")])
     func outOfRangeValuesNameTheVariable(variable: String, text: String) throws {
         let error = try #require(resolutionError(["TENURE_" + variable: text]))
         #expect(error.setting == "TENURE_" + variable)

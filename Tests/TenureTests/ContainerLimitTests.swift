@@ -9,7 +9,7 @@
 // kill shows as a signal, not a clean exit). Creating cgroups needs root and
 // a writable cgroup file system: where that is missing the test is skipped.
 import Testing
-@testable import Tenure
+@_spi(Machine) @_spi(Configuration) @testable import Tenure
 #if canImport(Glibc)
 import Glibc
 #endif

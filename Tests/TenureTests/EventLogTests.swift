@@ -11,7 +11,7 @@ import Testing
         var c = HeapConfiguration()
         c.nurserySize = 4096
         c.minimumHeapSize = 32 << 10
-        c.log = try LogSpecification.parse("gc,phase:" + path)
+        c.log = LogSpecification(categories: ["gc", "phase"], destination: path)
         do {
             let heap = try Heap(configuration: c)
             let types = try heap.register(.object("Node", references: 1))
@@ -52,7 +52,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         var c = HeapConfiguration()
         c.nurserySize = 4096
-        c.log = try LogSpecification.parse("phase:" + path)
+        c.log = LogSpecification(categories: ["phase"], destination: path)
         do {
             let first = try Heap(configuration: c)
             first.log("phase", "name=first event=start")

@@ -5,7 +5,7 @@
 // id 2 is an array of references. A handle that worked on the wrong heap
 // would make objects its collector sizes and traces as another type.
 import Testing
-@testable import Tenure
+@_spi(CompiledCode) @testable import Tenure
 
 @Suite struct HandleSafetyTests {
     /// The example of the bug: A's byte-array handle on B, whose id 2 is a reference array.

@@ -11,7 +11,7 @@
 // limit), and one test checks the facts of the machine the tests run on.
 import Foundation
 import Testing
-@testable import Tenure
+@_spi(Machine) @_spi(Configuration) @testable import Tenure
 
 /// A temporary directory standing for "/", removed when released.
 private final class MachineFixture {

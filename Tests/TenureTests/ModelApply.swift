@@ -8,7 +8,7 @@
 // the stress factor (`ModelSetup.majorEvery`) a major collection runs before
 // every N-th allocation, where everything the action needs is in roots.
 import SeededRandom
-@testable import Tenure
+@_spi(CompiledCode) @testable import Tenure
 
 extension ModelRun {
     func apply(_ action: ModelAction) throws -> Bool {

@@ -3,7 +3,7 @@
 // refuse a promotion that would cross it (AllocationLimits.swift); each test
 // says how the old collector went wrong.
 import Testing
-@testable import Tenure
+@_spi(CompiledCode) @testable import Tenure
 
 @Suite struct ModelReproducers {
     /// The maximum heap bounds the old generation to within one nursery

@@ -25,7 +25,7 @@
 // reach the hooks exactly once.
 import SeededRandom
 import Testing
-@testable import Tenure
+@_spi(CompiledCode) @testable import Tenure
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -59,7 +59,7 @@ import Testing
         ("_ = Root(slot: slot)", "inaccessible"),
         ("_ = RootFrame(base: slot, count: 1)", "inaccessible"),
         ("_ = RootMark(top: slot)", "inaccessible"),
-        ("let f: HeapFastState? = nil; _ = f?.nurseryFree", "inaccessible"),
+        ("let f: HeapFastState? = nil; _ = f?.nurseryFree", "cannot find type 'HeapFastState'"),
     ]
 
     @Test func misuseDoesNotCompile() throws {

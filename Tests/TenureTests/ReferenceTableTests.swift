@@ -6,7 +6,7 @@
 // stored into an old owner's table must be found by the next minor
 // collection (the owner's write barrier). The verifier checks the slots too.
 import Testing
-@testable import Tenure
+@_spi(CompiledCode) @testable import Tenure
 
 @Suite struct ReferenceTableTests {
     static var configuration: HeapConfiguration {

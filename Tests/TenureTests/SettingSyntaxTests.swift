@@ -8,7 +8,7 @@
 // a seeded fuzz run over all parsers; and the TENURE_LOG syntax.
 import SeededRandom
 import Testing
-@testable import Tenure
+@_spi(Machine) @_spi(Configuration) @testable import Tenure
 
 /// The error a parser throws for `text`, or nil when it accepts it.
 private func refusal<T>(_ text: String, _ parse: (String) throws(SettingSyntaxError) -> T) -> SettingSyntaxError? {
@@ -250,10 +250,12 @@ private func refusal<T>(_ text: String, _ parse: (String) throws(SettingSyntaxEr
         #expect(c.categories == ["*"] && c.destination == "-")
 
         // Spaces around the parts are dropped; a colon in the path stays in the path.
-        let d = try LogSpecification.parse(" gc-minor , phase : /tmp/a:b.log ")
-        #expect(d.categories == ["gc-minor", "phase"] && d.destination == "/tmp/a:b.log")
+        let d = try LogSpecification.parse(" gc-minor , memory : /tmp/a:b.log ")
+        #expect(d.categories == ["gc-minor", "memory"] && d.destination == "/tmp/a:b.log")
 
-        #expect(try LogSpecification.parse("jit:-").categories == ["jit"])
+        // Another module's categories (TenureJIT's jit-mem) only when given.
+        #expect(try LogSpecification.parse("jit:-", categories: LogSpecification.knownCategories + ["jit-mem"]).categories == ["jit"])
+        #expect(refusal("jit:-", LogSpecification.parse)?.reason.contains("jit") == true)
         #expect(try LogSpecification.parse(a.description) == a)
     }
 
@@ -281,7 +283,8 @@ private func refusal<T>(_ text: String, _ parse: (String) throws(SettingSyntaxEr
         let all = try LogSpecification.parse("*:-")
         for category in LogSpecification.knownCategories { #expect(all.includes(category)) }
 
-        let some = try LogSpecification.parse("gc-minor,jit-mem:/tmp/x.log")
+        let some = try LogSpecification.parse("gc-minor,jit-mem:/tmp/x.log",
+                                              categories: LogSpecification.knownCategories + ["jit-mem", "phase"])
         #expect(some.includes("gc-minor") && some.includes("jit-mem"))
         #expect(!some.includes("gc-collect") && !some.includes("gc-pacing") && !some.includes("phase"))
     }

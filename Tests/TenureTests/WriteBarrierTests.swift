@@ -11,7 +11,7 @@
 // at every point, and must report a store that skipped the barrier.
 import SeededRandom
 import Testing
-@testable import Tenure
+@_spi(CompiledCode) @testable import Tenure
 
 @Suite struct WriteBarrierTests {
     @Test(arguments: Configs.all.map(\.1))

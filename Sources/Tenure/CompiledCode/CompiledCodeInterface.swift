@@ -11,10 +11,14 @@
 // cannot catch a Swift error. The allocation entry takes raw numbers, so it
 // checks them all against the type table (a size that is not the type's, or
 // not the array's size for its count, would misalign every later object).
+//
+// This is the JIT's ABI, not a runtime's: it is SPI, with reference tables
+// (ReferenceTable.swift) and the barrier's header bit, for modules that
+// generate code (`@_spi(CompiledCode) import Tenure`, as TenureJIT does).
 
 /// Addresses and entry points for machine code that uses a heap.
-public struct CompiledCodeInterface: @unchecked Sendable {
-    /// The heap's `HeapFastState` (nursery pointers, shadow stack top).
+@_spi(CompiledCode) public struct CompiledCodeInterface: @unchecked Sendable {
+    /// The heap's fast state (`HeapFastState`: nursery pointers, shadow stack top).
     public let fastState: UnsafeMutableRawPointer
     /// The opaque heap context the entries take as their first argument.
     public let context: UnsafeMutableRawPointer
@@ -44,7 +48,7 @@ public struct CompiledCodeInterface: @unchecked Sendable {
 extension Heap {
     /// The addresses and entries compiled code uses with this heap. Valid
     /// while the heap lives; the heap is not retained by them.
-    public var compiledCodeInterface: CompiledCodeInterface {
+    @_spi(CompiledCode) public var compiledCodeInterface: CompiledCodeInterface {
         CompiledCodeInterface(
             fastState: UnsafeMutableRawPointer(fast),
             context: Unmanaged.passUnretained(self).toOpaque(),
@@ -65,7 +69,7 @@ extension Heap {
     }
 
     /// The error of the last allocation compiled code could not make, once; nil if none.
-    public func takeCompiledCodeError() -> HeapError? {
+    @_spi(CompiledCode) public func takeCompiledCodeError() -> HeapError? {
         refuseWhileCollecting("takeCompiledCodeError()")
         defer { state.pointee.compiledCodeError = nil }
         return state.pointee.compiledCodeError

@@ -21,6 +21,13 @@ import Glibc
 import Darwin
 #endif
 
+/// What a knob's parser reads besides its text: the machine, and the log
+/// categories the registry adds to the collector's.
+struct SettingContext: Sendable {
+    let machine: MachineFacts
+    let logCategories: [String]
+}
+
 /// One environment-settable knob: how to read it, how to default it, how to show it.
 struct SettingDefinition: Sendable {
     /// The variable's name without the prefix.
@@ -32,13 +39,18 @@ struct SettingDefinition: Sendable {
     /// The accepted syntax, for errors.
     let accepted: String
     /// Applies the environment's text.
-    let parse: @Sendable (String, inout HeapConfiguration, MachineFacts) throws(SettingSyntaxError) -> Void
+    let parse: @Sendable (String, inout HeapConfiguration, SettingContext) throws(SettingSyntaxError) -> Void
     /// Fills the default and says where it came from.
     let derive: @Sendable (inout HeapConfiguration, MachineFacts) -> SettingSource
     /// The value in force.
     let value: @Sendable (HeapConfiguration) -> SettingValue
     /// Something worth saying about the value in force on the machine, if anything.
     var note: @Sendable (HeapConfiguration, MachineFacts) -> String? = { _, _ in nil }
+    /// The accepted syntax when it depends on the context (the log's categories); nil: `accepted`.
+    var acceptedInContext: (@Sendable (SettingContext) -> String)? = nil
+
+    /// The accepted syntax in `context`, for errors.
+    func accepted(in context: SettingContext) -> String { acceptedInContext?(context) ?? accepted }
 }
 
 extension HeapConfiguration {
@@ -84,8 +96,8 @@ extension HeapConfiguration {
         SettingDefinition(
             variable: "GC_MAX", field: "maximumHeapSize", flag: .maximumHeapSize,
             accepted: SettingSyntax.amountForm + ", or 0 or none for no limit",
-            parse: { text, c, machine throws(SettingSyntaxError) in
-                c.maximumHeapSize = try parseLimit(text, available: machine.availableMemory)
+            parse: { text, c, context throws(SettingSyntaxError) in
+                c.maximumHeapSize = try parseLimit(text, available: context.machine.availableMemory)
             },
             derive: { c, machine in
                 guard let bytes = defaultMaximumHeapSize(for: machine, nurserySize: c.nurserySize) else {
@@ -99,8 +111,8 @@ extension HeapConfiguration {
             note: { c, machine in noteAboveAvailable(c.maximumHeapSize, machine, "memory runs out before the limit is reached") }),
         SettingDefinition(
             variable: "GC_MAX_DELTA", field: "maximumDelta", flag: .maximumDelta, accepted: SettingSyntax.amountForm,
-            parse: { text, c, machine throws(SettingSyntaxError) in
-                c.maximumDelta = try SettingSyntax.parseAmount(text).bytes(ofAvailable: machine.availableMemory)
+            parse: { text, c, context throws(SettingSyntaxError) in
+                c.maximumDelta = try SettingSyntax.parseAmount(text).bytes(ofAvailable: context.machine.availableMemory)
             },
             derive: { c, machine in
                 c.maximumDelta = machine.availableMemory / 8
@@ -130,22 +142,19 @@ extension HeapConfiguration {
             },
             value: { .boolean($0.numaLocalArenas) }),
         SettingDefinition(
-            variable: "JIT_LOOP_LONGEVITY", field: "jitLoopLongevity", flag: .jitLoopLongevity,
-            accepted: "a whole number of generations, 0 to never free loops",
-            parse: { text, c, _ throws(SettingSyntaxError) in c.jitLoopLongevity = try SettingSyntax.parseCount(text) },
-            derive: { _, _ in .default },
-            value: { .integer($0.jitLoopLongevity) }),
-        SettingDefinition(
             variable: "LOG", field: "log", flag: .log, accepted: LogSpecification.form,
             // The variable's name is filled in by resolution (the parser is not told it).
-            parse: { text, c, _ throws(SettingSyntaxError) in c.log = try LogSpecification.parse(text) },
+            parse: { text, c, context throws(SettingSyntaxError) in
+                c.log = try LogSpecification.parse(text, categories: context.logCategories)
+            },
             derive: { _, _ in .default },
-            value: { $0.log.map { .text($0.description) } ?? .none }),
+            value: { $0.log.map { .text($0.description) } ?? .none },
+            acceptedInContext: { LogSpecification.accepted(categories: $0.logCategories) }),
     ]
 
     /// Fills every setting code did not assign from `environment` (names
-    /// `prefix` + variable) or from `machine`, and validates the result,
-    /// sizes against what `machine` can give (`validate(for:)`).
+    /// `prefix` + variable) or from this machine, and validates the result,
+    /// sizes against what this machine can give.
     ///
     /// Every environment variable whose name begins with `prefix` must be one
     /// of the collector's settings (`SettingRegistry.builtInNames`), one of
@@ -154,11 +163,23 @@ extension HeapConfiguration {
     /// `registry`'s settings are read and checked like the collector's own
     /// and reported after them in `ResolvedConfiguration.settings`; claimed
     /// variables are not read, only listed in `ResolvedConfiguration.claimed`.
+    /// `LOG` accepts the collector's log categories and `registry`'s.
     /// The error names the variable (or field), the value and what is accepted.
     /// `prefix` must not be empty.
     public func resolved(
         environment: [String: String] = [:], prefix: String = HeapConfiguration.defaultEnvironmentPrefix,
-        machine: MachineFacts = .current, registry: SettingRegistry = SettingRegistry()
+        registry: SettingRegistry = SettingRegistry()
+    ) throws(ConfigurationError) -> ResolvedConfiguration {
+        try resolved(environment: environment, prefix: prefix, machine: .current, registry: registry)
+    }
+
+    /// `resolved(environment:prefix:registry:)` on `machine` instead of this
+    /// machine (a fixture, or another machine's /proc and /sys read with
+    /// `MachineFacts.read`): defaults are derived from it and sizes bounded
+    /// by it (`validate(for:)`).
+    @_spi(Machine) public func resolved(
+        environment: [String: String] = [:], prefix: String = HeapConfiguration.defaultEnvironmentPrefix,
+        machine: MachineFacts, registry: SettingRegistry = SettingRegistry()
     ) throws(ConfigurationError) -> ResolvedConfiguration {
         guard !prefix.isEmpty else {
             throw ConfigurationError(setting: "prefix", value: "", accepted: "a non-empty prefix, e.g. TENURE_",
@@ -175,6 +196,7 @@ extension HeapConfiguration {
                                      reason: "unknown setting" + nearest)
         }
         let definitions = HeapConfiguration.settingDefinitions
+        let context = SettingContext(machine: machine, logCategories: registry.logCategories)
         var c = self
         // nil means "the default" for these two: derive it even when code wrote the nil.
         var explicit = self.explicit.settings
@@ -188,9 +210,10 @@ extension HeapConfiguration {
             var fromEnvironment = c
             if let text {
                 do {
-                    try d.parse(text, &fromEnvironment, machine)
+                    try d.parse(text, &fromEnvironment, context)
                 } catch {
-                    throw ConfigurationError(setting: variable, value: text, accepted: d.accepted, reason: error.reason)
+                    throw ConfigurationError(setting: variable, value: text, accepted: d.accepted(in: context),
+                                             reason: error.reason)
                 }
                 // A log destination that cannot be opened is found at the first heap: it names this variable.
                 if d.flag == .log { fromEnvironment.log?.setting = variable }
@@ -217,7 +240,8 @@ extension HeapConfiguration {
         } catch {
             // A value that parsed but is out of range: name the variable it came from.
             if let (variable, text, d) = sources[error.setting] {
-                throw ConfigurationError(setting: variable, value: text, accepted: error.accepted + ", written as " + d.accepted,
+                throw ConfigurationError(setting: variable, value: text,
+                                         accepted: error.accepted + ", written as " + d.accepted(in: context),
                                          reason: "out of range")
             }
             throw error
@@ -250,12 +274,21 @@ extension HeapConfiguration {
                                      registry: registry, claimed: claimed)
     }
 
-    /// `resolved(environment:prefix:machine:registry:)` with a registry that
+    /// `resolved(environment:prefix:registry:)` with a registry that
     /// claims `claimedNames` and every name under `claimedPrefixes` (both
     /// without the prefix) for the runtime. Refused as `SettingRegistry.claim` refuses.
     public func resolved(
         environment: [String: String] = [:], prefix: String = HeapConfiguration.defaultEnvironmentPrefix,
-        machine: MachineFacts = .current, claimedNames: [String], claimedPrefixes: [String] = []
+        claimedNames: [String], claimedPrefixes: [String] = []
+    ) throws(ConfigurationError) -> ResolvedConfiguration {
+        try resolved(environment: environment, prefix: prefix, machine: .current,
+                     claimedNames: claimedNames, claimedPrefixes: claimedPrefixes)
+    }
+
+    /// The same on `machine` (`resolved(environment:prefix:machine:registry:)`).
+    @_spi(Machine) public func resolved(
+        environment: [String: String] = [:], prefix: String = HeapConfiguration.defaultEnvironmentPrefix,
+        machine: MachineFacts, claimedNames: [String], claimedPrefixes: [String] = []
     ) throws(ConfigurationError) -> ResolvedConfiguration {
         try resolved(environment: environment, prefix: prefix, machine: machine,
                      registry: SettingRegistry(claimedNames: claimedNames, claimedPrefixes: claimedPrefixes))
@@ -283,7 +316,7 @@ extension HeapConfiguration {
     /// (docs/tuning.md) time kept falling and peak RSS kept rising with the
     /// nursery, with no step at the L2 or L3 size; 4 MiB is the largest size
     /// that keeps binary-trees' peak RSS within 1.5x its peak live data.
-    public static func defaultNurserySize(for machine: MachineFacts) -> (Int, SettingSource) {
+    @_spi(Machine) public static func defaultNurserySize(for machine: MachineFacts) -> (Int, SettingSource) {
         let cap = max(256 << 10, machine.availableMemory / 256) & ~4095
         if cap < standardNurserySize { return (cap, .derived(from: "available memory (1/256, at least 256 KiB)")) }
         return (standardNurserySize, .default)
@@ -293,7 +326,7 @@ extension HeapConfiguration {
     /// max(L/4, 0.7 L - nursery), leaving 30% for fragmentation of the old space,
     /// malloc, stacks and code, so that the runtime gets `heapLimitExceeded`
     /// rather than an OOM kill. Without a limit: nil (no max heap).
-    public static func defaultMaximumHeapSize(for machine: MachineFacts, nurserySize: Int) -> Int? {
+    @_spi(Machine) public static func defaultMaximumHeapSize(for machine: MachineFacts, nurserySize: Int) -> Int? {
         guard machine.isLimitedByControlGroup, let limit = machine.controlGroup.bytes else { return nil }
         return max(limit / 4, Int(Double(limit) * 0.7) - nurserySize)
     }

@@ -11,6 +11,9 @@
 // told apart even when the value is nil (an explicit "no max heap").
 // Layout parameters (page, arena, small-object limit) are exposed so that
 // tests can shrink them to a few objects and make every boundary case happen.
+// Only the collector's knobs are fields: another module's settings (TenureJIT's
+// loop longevity) and a runtime's are registered with a `SettingRegistry`
+// and read from the `ResolvedConfiguration`.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -39,8 +42,6 @@ public struct HeapConfiguration: Sendable, Equatable {
     /// Place old-space arenas on the local NUMA node. Left unset: on when libnuma
     /// reports several nodes.
     public var numaLocalArenas: Bool = false { didSet { explicit.insert(.numaLocalArenas) } }
-    /// A JIT's compiled loops not entered for this many generations are freed; 0: never.
-    public var jitLoopLongevity: Int = 1000 { didSet { explicit.insert(.jitLoopLongevity) } }
     /// Which events are logged and where ("gc-minor,gc-collect:/tmp/gc.log"); nil: none.
     public var log: LogSpecification? = nil { didSet { explicit.insert(.log) } }
 
@@ -117,9 +118,6 @@ public struct HeapConfiguration: Sendable, Equatable {
         if let m = maximumHeapSize, m <= 0 { throw fail("maximumHeapSize", m, "more than 0 bytes, or nil for no limit") }
         if let d = maximumDelta, d <= 0 { throw fail("maximumDelta", d, "more than 0 bytes") }
         if !(0...2).contains(debugLevel) { throw fail("debugLevel", debugLevel, "0, 1 or 2") }
-        if !(0...(1 << 40)).contains(jitLoopLongevity) {
-            throw fail("jitLoopLongevity", jitLoopLongevity, "0 (never free loops) to 2^40 generations")
-        }
         if pageSize < 256 || pageSize & (pageSize - 1) != 0 {
             throw fail("pageSize", pageSize, "a power of two of at least 256 bytes")
         }
@@ -162,11 +160,10 @@ struct ExplicitSettings: OptionSet, Sendable, Hashable {
     static let maximumDelta = ExplicitSettings(rawValue: 1 << 5)
     static let debugLevel = ExplicitSettings(rawValue: 1 << 6)
     static let numaLocalArenas = ExplicitSettings(rawValue: 1 << 7)
-    static let jitLoopLongevity = ExplicitSettings(rawValue: 1 << 8)
-    static let log = ExplicitSettings(rawValue: 1 << 9)
-    static let youngLargeObjectLimit = ExplicitSettings(rawValue: 1 << 10)
-    static let checked = ExplicitSettings(rawValue: 1 << 11)
-    static let all = ExplicitSettings(rawValue: (1 << 12) - 1)
+    static let log = ExplicitSettings(rawValue: 1 << 8)
+    static let youngLargeObjectLimit = ExplicitSettings(rawValue: 1 << 9)
+    static let checked = ExplicitSettings(rawValue: 1 << 10)
+    static let all = ExplicitSettings(rawValue: (1 << 11) - 1)
 }
 
 /// A configuration value that is not accepted.

@@ -6,11 +6,18 @@
 // otherwise a file path in which "%d" stands for the process id. The text is
 // checked here, when the configuration is resolved, so that a typo fails at
 // start-up with the list of categories rather than logging nothing.
+//
+// The collector knows its own categories (gc-minor, gc-collect, memory).
+// Another module or the runtime that logs lines of its own through
+// `Heap.log` declares their categories on the `SettingRegistry` it resolves
+// with (`registerLogCategories`): TenureJIT declares jit-mem and phase. The
+// log setting accepts the collector's categories and the registry's; a
+// category nobody declared is refused like any other typo.
 
 /// Which events are logged and where.
 public struct LogSpecification: Sendable, Equatable, CustomStringConvertible {
-    /// The categories every log line belongs to.
-    public static let knownCategories = ["gc-minor", "gc-collect", "jit-mem", "phase", "memory"]
+    /// The collector's own categories; a registry adds others' (`SettingRegistry.registerLogCategories`).
+    public static let knownCategories = ["gc-minor", "gc-collect", "memory"]
 
     /// The categories asked for, as written ("gc", "jit-mem", "*").
     public var categories: [String]
@@ -37,12 +44,22 @@ public struct LogSpecification: Sendable, Equatable, CustomStringConvertible {
         a.categories == b.categories && a.destination == b.destination
     }
 
-    /// What the setting accepts, for error messages.
-    public static let form = "categories:destination, e.g. gc-minor,gc-collect:/tmp/gc-%d.log or gc:- (categories: "
-        + knownCategories.joined(separator: ", ") + ", a prefix of them such as gc, or *; destination - is standard error)"
+    /// What the setting accepts with the collector's categories, for error messages.
+    public static let form = accepted(categories: knownCategories)
 
-    /// Parses "categories:destination".
+    /// What the setting accepts when `categories` are known, for error messages.
+    public static func accepted(categories: [String]) -> String {
+        "categories:destination, e.g. gc-minor,gc-collect:/tmp/gc-%d.log or gc:- (categories: "
+            + categories.joined(separator: ", ") + ", a prefix of them such as gc, or *; destination - is standard error)"
+    }
+
+    /// Parses "categories:destination" with the collector's categories.
     public static func parse(_ text: String) throws(SettingSyntaxError) -> LogSpecification {
+        try parse(text, categories: knownCategories)
+    }
+
+    /// Parses "categories:destination"; each category must be `*` or a prefix of one of `categories`.
+    public static func parse(_ text: String, categories known: [String]) throws(SettingSyntaxError) -> LogSpecification {
         guard let colon = text.firstIndex(of: ":") else {
             throw SettingSyntaxError(reason: "no \":\" between the categories and the destination")
         }
@@ -51,7 +68,7 @@ public struct LogSpecification: Sendable, Equatable, CustomStringConvertible {
         if names == [""] { throw SettingSyntaxError(reason: "no categories") }
         for name in names {
             if name.isEmpty { throw SettingSyntaxError(reason: "an empty category") }
-            if name != "*" && !knownCategories.contains(where: { $0.hasPrefix(name) }) {
+            if name != "*" && !known.contains(where: { $0.hasPrefix(name) }) {
                 throw SettingSyntaxError(reason: "unknown category \"\(name)\"")
             }
         }
@@ -59,7 +76,7 @@ public struct LogSpecification: Sendable, Equatable, CustomStringConvertible {
         return LogSpecification(categories: names, destination: destination)
     }
 
-    /// True when events of `category` (one of `knownCategories`) are asked for.
+    /// True when events of `category` are asked for.
     public func includes(_ category: String) -> Bool {
         categories.contains { $0 == "*" || category.hasPrefix($0) }
     }

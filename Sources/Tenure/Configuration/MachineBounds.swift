@@ -11,27 +11,29 @@
 // at start-up naming the variable, the value and the range. A maximum heap
 // or max delta above the available memory fails nothing (the limit is never
 // reached, the delta never used up) and is only noted in `tenure info`.
+// The bounds take a `MachineFacts`, so they are `@_spi(Machine)` with it;
+// resolution applies them to this machine without one.
 
 extension HeapConfiguration {
     /// The largest nursery `machine` can give: half its available memory (but
     /// never less than the smallest default, 256 KiB), and at most 1 TiB. The
     /// nursery is mapped and zeroed whole, and its survivors need room in the
     /// old generation beside it.
-    public static func largestNurserySize(for machine: MachineFacts) -> Int {
+    @_spi(Machine) public static func largestNurserySize(for machine: MachineFacts) -> Int {
         min(1 << 40, max(machine.availableMemory / 2, 256 << 10))
     }
 
     /// The largest minimum heap `machine` can give: its available memory. No
     /// major collection runs before the old generation reaches the minimum
     /// heap, so a larger one lets the process grow until it is killed.
-    public static func largestMinimumHeapSize(for machine: MachineFacts) -> Int {
+    @_spi(Machine) public static func largestMinimumHeapSize(for machine: MachineFacts) -> Int {
         machine.availableMemory
     }
 
     /// Checks every field as `validate()` does, and the sizes against what
     /// `machine` can give (`largestNurserySize(for:)`, `largestMinimumHeapSize(for:)`).
     /// The error names the field, the value and the accepted range.
-    public func validate(for machine: MachineFacts) throws(ConfigurationError) {
+    @_spi(Machine) public func validate(for machine: MachineFacts) throws(ConfigurationError) {
         let largestNursery = HeapConfiguration.largestNurserySize(for: machine)
         if nurserySize > largestNursery && nurserySize >= 64 {
             throw ConfigurationError(

@@ -3,10 +3,14 @@
 // A person tuning a runtime needs to know not only what the nursery size is
 // but why: set by the runtime's code, by an environment variable, a built-in
 // default, or derived from the machine (physical RAM, the cgroup limit,
-// NUMA nodes). `tenure info` prints exactly this, and a runtime can print it too.
+// NUMA nodes). `tenure info` prints exactly this, and a runtime can print it too
+// (`report`, ConfigurationReport.swift). The structured account of the source
+// (`SettingSource`, `ResolvedSetting.source`) is SPI (`@_spi(Configuration)`),
+// for `tenure info --json` and tests; the machine the defaults came from
+// (`machine`) is `@_spi(Machine)` with `MachineFacts`.
 
 /// Where a setting's value came from.
-public enum SettingSource: Sendable, Equatable, CustomStringConvertible {
+@_spi(Configuration) public enum SettingSource: Sendable, Equatable, CustomStringConvertible {
     /// An environment variable (its full name).
     case environment(variable: String)
     /// Assigned by the embedding runtime's code.
@@ -72,7 +76,7 @@ public struct ResolvedSetting: Sendable, Equatable {
     /// The value in force.
     public let value: SettingValue
     /// Where the value came from.
-    public let source: SettingSource
+    @_spi(Configuration) public let source: SettingSource
     /// An environment value that code overrode, a limit above the available memory, or similar detail.
     public let note: String?
     /// True for a setting a `SettingRegistry` added, false for the collector's own.
@@ -98,7 +102,7 @@ public struct ResolvedConfiguration: Sendable {
     /// order, then the registry's in the order they were registered.
     public let settings: [ResolvedSetting]
     /// The machine facts the defaults were derived from.
-    public let machine: MachineFacts
+    @_spi(Machine) public let machine: MachineFacts
     /// The environment prefix used ("TENURE_").
     public let prefix: String
     /// The registered settings and claims resolution accepted.

@@ -11,14 +11,22 @@
 //     factors and switches have ready-made ones with the collector's syntax),
 //     refused with the same message, reported in
 //     `ResolvedConfiguration.settings` and by `tenure info`. Other modules of
-//     this package can define their settings this way (a JIT's loop
-//     longevity could be one) and the runtime registers them.
+//     this package define their settings this way (TenureJIT's
+//     JIT_LOOP_LONGEVITY) and the runtime registers them with its own.
+//   - `registerLogCategories(_:)` adds categories the log setting accepts
+//     beside the collector's, for lines a module or the runtime writes with
+//     `Heap.log` (TenureJIT's jit-mem and phase).
 //   - `claim(_:)` and `claim(prefix:)` keep a name, or every name under a
 //     prefix, for the runtime: the resolver reads nothing from them and
 //     refuses nothing; `ResolvedConfiguration.claimed` lists what was set.
 //
-// GC_ and JIT_ are the collector's namespaces: a claimed prefix may not
-// reach into them, nor cover a name that is already a setting.
+// GC_ is the collector's namespace and JIT_ TenureJIT's: only settings live
+// there, and a claimed name or prefix may not reach into them, nor cover a
+// name that is already a setting. Within one registry a claim and a
+// registration that collide are refused anyway; JIT_ stays reserved so that
+// a runtime's claims do not depend on whether it registers TenureJIT's
+// settings today: a runtime that claimed JIT_ names would have them taken
+// the day it hosts the JIT, or the day the JIT adds a setting.
 
 /// A setting read from the environment beside the collector's own, with the
 /// same syntax and errors: a runtime's or another module's.
@@ -30,11 +38,18 @@ public struct RegisteredSetting: Sendable {
     /// The value when the variable is not set.
     public let defaultValue: SettingValue
     /// Reads the variable's text on a machine; throws the reason when it is refused.
-    public let parse: @Sendable (String, MachineFacts) throws(SettingSyntaxError) -> SettingValue
+    @_spi(Machine) public let parse: @Sendable (String, MachineFacts) throws(SettingSyntaxError) -> SettingValue
 
     /// A setting `name` that accepts `accepted`, is `defaultValue` when unset, and reads text with `parse`.
     public init(name: String, accepted: String, default defaultValue: SettingValue,
-                parse: @escaping @Sendable (String, MachineFacts) throws(SettingSyntaxError) -> SettingValue) {
+                parse: @escaping @Sendable (String) throws(SettingSyntaxError) -> SettingValue) {
+        self.init(name: name, accepted: accepted, default: defaultValue,
+                  parse: { text, _ throws(SettingSyntaxError) in try parse(text) })
+    }
+
+    /// A setting whose parser also sees the machine resolved against (for a share of its memory).
+    @_spi(Machine) public init(name: String, accepted: String, default defaultValue: SettingValue,
+                               parse: @escaping @Sendable (String, MachineFacts) throws(SettingSyntaxError) -> SettingValue) {
         self.name = name
         self.accepted = accepted
         self.defaultValue = defaultValue
@@ -93,7 +108,7 @@ public struct RegisteredSetting: Sendable {
 }
 
 /// The settings and names a runtime adds to the collector's own under its
-/// environment prefix; pass it to `HeapConfiguration.resolved(environment:prefix:machine:registry:)`.
+/// environment prefix; pass it to `HeapConfiguration.resolved(environment:prefix:registry:)`.
 public struct SettingRegistry: Sendable {
     /// The registered settings, in the order they were registered (and are reported).
     public private(set) var settings: [RegisteredSetting] = []
@@ -101,12 +116,24 @@ public struct SettingRegistry: Sendable {
     public private(set) var claimedNames: [String] = []
     /// Prefixes (after the environment prefix) under which every name is the runtime's.
     public private(set) var claimedPrefixes: [String] = []
+    /// Log categories added to the collector's, in the order they were registered.
+    public private(set) var registeredLogCategories: [String] = []
+
+    /// The categories the log setting accepts: the collector's (`LogSpecification.knownCategories`), then the registered ones.
+    public var logCategories: [String] { LogSpecification.knownCategories + registeredLogCategories }
 
     /// The names of the collector's own settings, without the prefix ("GC_NURSERY", ..., "LOG").
     public static var builtInNames: [String] { HeapConfiguration.settingDefinitions.map(\.variable) }
 
-    /// The collector's namespaces: only settings (built in or registered) live under them, no claimed prefix.
+    /// The namespaces of this package's modules (GC_ the collector's, JIT_
+    /// TenureJIT's): only settings (built in or registered) live under them,
+    /// no claimed name or prefix.
     public static let reservedPrefixes = ["GC_", "JIT_"]
+
+    /// Whose names `reserved` (one of `reservedPrefixes`) holds, for errors.
+    static func owner(of reserved: String) -> String {
+        reserved == "GC_" ? "the collector's" : "this package's"
+    }
 
     /// No settings and no claims beyond the collector's own.
     public init() {}
@@ -129,6 +156,22 @@ public struct SettingRegistry: Sendable {
         for s in settings { try register(s) }
     }
 
+    /// Adds `categories` to those the log setting accepts. Refused when one is
+    /// not lower-case letters, digits and "-" (starting with a letter), or is
+    /// known already (the collector's or registered).
+    public mutating func registerLogCategories(_ categories: [String]) throws(ConfigurationError) {
+        for category in categories {
+            func refuse(_ reason: String) -> ConfigurationError {
+                ConfigurationError(setting: "log category", value: category,
+                                   accepted: "lower-case letters, digits and -, starting with a letter, not yet a category",
+                                   reason: reason)
+            }
+            guard SettingRegistry.isCategory(category) else { throw refuse("not lower-case letters, digits and -") }
+            if logCategories.contains(category) { throw refuse("a log category already") }
+            registeredLogCategories.append(category)
+        }
+    }
+
     /// Keeps PREFIX + `name` for the runtime: the resolver neither reads nor refuses it.
     /// Refused as `register(_:)` refuses a name, and under GC_ or JIT_.
     public mutating func claim(_ name: String) throws(ConfigurationError) {
@@ -136,7 +179,7 @@ public struct SettingRegistry: Sendable {
         if let reserved = SettingRegistry.reservedPrefixes.first(where: { name.hasPrefix($0) }) {
             throw ConfigurationError(setting: "claimed name", value: name,
                                      accepted: "a name outside GC_ and JIT_ (register a setting there instead)",
-                                     reason: "among the collector's \(reserved) names")
+                                     reason: "among \(SettingRegistry.owner(of: reserved)) \(reserved) names")
         }
         claimedNames.append(name)
     }
@@ -151,7 +194,7 @@ public struct SettingRegistry: Sendable {
         }
         guard SettingRegistry.isName(prefix) else { throw refuse("not letters, digits and _") }
         for reserved in SettingRegistry.reservedPrefixes where reserved.hasPrefix(prefix) || prefix.hasPrefix(reserved) {
-            throw refuse("overlaps the collector's \(reserved) names")
+            throw refuse("overlaps \(SettingRegistry.owner(of: reserved)) \(reserved) names")
         }
         if let covered = (knownNames + claimedNames).first(where: { $0.hasPrefix(prefix) }) {
             throw refuse("covers the setting \(covered)")
@@ -206,6 +249,15 @@ public struct SettingRegistry: Sendable {
         if settings.contains(where: { $0.name == name }) { throw refuse("registered already") }
         if claimedNames.contains(name) { throw refuse("claimed already") }
         if let p = claimedPrefixes.first(where: { name.hasPrefix($0) }) { throw refuse("under the claimed prefix \(p)") }
+    }
+
+    /// A log category's form: a lower-case ASCII letter, then lower-case letters, digits and "-".
+    static func isCategory(_ text: String) -> Bool {
+        guard let first = text.utf8.first, first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z") else { return false }
+        return text.utf8.allSatisfy { c in
+            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
+                || c == UInt8(ascii: "-")
+        }
     }
 
     /// Non-empty, ASCII letters, digits and "_" only.

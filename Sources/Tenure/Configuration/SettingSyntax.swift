@@ -7,6 +7,12 @@
 // "1e309", "-0" and "٣M" are errors rather than surprises. Size units are
 // binary whatever their spelling (K = KB = KiB = 1024), as in PyPy's and the
 // JVM's memory options; a fraction is allowed with a unit ("1.5GB").
+//
+// The parsers and `MemoryAmount` are SPI (`@_spi(Configuration)`): a runtime
+// reads its settings through `RegisteredSetting`'s ready-made forms, which
+// use them; `tenure` and other modules of this package parse options of
+// their own with the same syntax. `SettingSyntaxError` is public: a
+// registered setting's own parser throws it.
 
 /// Why a setting's text was refused; the resolver adds the setting's name.
 public struct SettingSyntaxError: Error, Equatable, CustomStringConvertible {
@@ -22,7 +28,7 @@ public struct SettingSyntaxError: Error, Equatable, CustomStringConvertible {
 }
 
 /// A byte count, or a share of the machine's available memory.
-public enum MemoryAmount: Sendable, Equatable, CustomStringConvertible {
+@_spi(Configuration) public enum MemoryAmount: Sendable, Equatable, CustomStringConvertible {
     /// An absolute number of bytes.
     case bytes(Int)
     /// A percentage (more than 0, at most 100) of the available memory.
@@ -45,7 +51,7 @@ public enum MemoryAmount: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Parsers for the textual forms of settings.
-public enum SettingSyntax {
+@_spi(Configuration) public enum SettingSyntax {
     /// What a size accepts, for error messages.
     public static let sizeForm = "a byte count, optionally fractional with a unit: 4194304, 512K, 64MB, 1.5GiB (K/M/G/T, KB/MB/GB/TB, KiB/MiB/GiB/TiB, any case; all powers of 1024)"
     /// What a size-or-share accepts.

@@ -6,8 +6,11 @@
 // so that a reader can redraw memory over time: the time-stamp counter for
 // fine ordering, nanoseconds for a human time axis. The collector writes
 // gc-minor, gc-collect and memory lines (a sample of the process's RSS and
-// the heap's sizes at most every 10 ms of collections); a JIT and the
-// runtime add their own categories (jit-mem, phase) through `Heap.log`.
+// the heap's sizes at most every 10 ms of collections); a module or the
+// runtime writes lines of its own categories (TenureJIT's jit-mem, phase)
+// through `Heap.log`, declared on the `SettingRegistry` so that the log
+// setting accepts them. A line that marks a point worth a memory reading (a
+// phase starting) asks for one with `sampleMemory: true`.
 // docs/logging.md describes every field. Several heaps of one process may
 // share a destination: the first to open a path truncates it, the others
 // append, and every stream is line-buffered on an O_APPEND file so that
@@ -128,10 +131,12 @@ extension Heap {
 
     /// Logs one line of `category` (e.g. "jit-mem", "phase") with `fields`
     /// ("key=value key=value"); `fields` is not evaluated when the category is off.
-    public func log(_ category: String, _ fields: @autoclosure () -> String) {
+    /// With `sampleMemory`, a memory line follows (when memory is logged)
+    /// whatever the time since the last, except from inside a collection.
+    public func log(_ category: String, _ fields: @autoclosure () -> String, sampleMemory: Bool = false) {
         guard let log = state.pointee.log, log.specification.includes(category) else { return }
         log.write(category, fields())
-        // A phase line comes with a memory sample, except from inside a collection (the heap is half-way).
-        if category == "phase" && fast.pointee.phase == .idle { log.sampleMemory(state.pointee, force: true) }
+        // Not from inside a collection: the heap's sizes are half-way there.
+        if sampleMemory && fast.pointee.phase == .idle { log.sampleMemory(state.pointee, force: true) }
     }
 }

@@ -19,11 +19,14 @@
 // The collection-time flags (`visited`, `forwarded`, `reachedYoung`) live in
 // byte 5, clear between collections.
 
-/// GC flag bits of the header word.
+/// GC flag bits of the header word. The type stays public because the
+/// inlined fast paths name its `@usableFromInline` flags (an SPI type may
+/// not appear in `@inlinable` code); its one public flag is SPI.
 public enum HeaderFlags {
     /// Set on old objects that hold no reference to a young object not yet
     /// recorded: a store into such an object takes the barrier's slow path.
-    public static let trackYoungPointers: UInt64 = 1 << 32
+    /// SPI (`@_spi(CompiledCode)`): compiled code tests it, benchmarks check it.
+    @_spi(CompiledCode) public static let trackYoungPointers: UInt64 = 1 << 32
     /// A weak reference object: its word 1 is not a traced reference slot, so
     /// `storeReference` into it is refused (the slow path stops the process).
     @usableFromInline static let weakReference: UInt64 = 1 << 33

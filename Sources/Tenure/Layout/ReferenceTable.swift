@@ -9,10 +9,12 @@
 // updated when their objects move, scanned in a minor collection when the
 // owner is young or remembered. Stores into a table go through
 // `Heap.storeReference(_:intoTableOf:at:)`, the owner's write barrier.
-// The owner frees its table, typically in its destructor.
+// The owner frees its table, typically in its destructor. Tables are for
+// generated code's constants: SPI with the rest of the compiled-code
+// interface (`@_spi(CompiledCode)`, CompiledCodeInterface.swift).
 
 /// A raw table of reference slots owned by one heap object.
-public struct ReferenceTable: Hashable, @unchecked Sendable {
+@_spi(CompiledCode) public struct ReferenceTable: Hashable, @unchecked Sendable {
     /// The table's memory: the slot count, then the slots.
     public let base: UnsafeMutableRawPointer
 
@@ -62,7 +64,7 @@ public struct ReferenceTable: Hashable, @unchecked Sendable {
 extension Heap {
     /// Stores `value` into slot `index` of the reference table owned by
     /// `owner` (whose type declares the table's word), with `owner`'s write barrier.
-    public func storeReference(_ value: ObjectRef?, intoTableOf owner: ObjectRef, at index: Int) {
+    @_spi(CompiledCode) public func storeReference(_ value: ObjectRef?, intoTableOf owner: ObjectRef, at index: Int) {
         tenureCheck(state.pointee.types.isRegistered(owner.typeID),
                     "storeReference(_:intoTableOf:at:) on an object whose header holds type id \(owner.typeID), which this heap did not register")
         let offset = Int(state.pointee.types[owner.typeID].referenceTableOffset)

@@ -7,7 +7,7 @@
 // nothing), so every size is optional and the nursery rule copes with none.
 
 /// The data and unified cache sizes of cpu0, in bytes.
-public struct CacheSizes: Sendable, Equatable {
+@_spi(Machine) public struct CacheSizes: Sendable, Equatable {
     /// Level 1 data cache.
     public var l1Data: Int?
     /// Level 1 instruction cache.

@@ -16,7 +16,7 @@
 // Missing files mean no limit; garbage contents are reported and skipped.
 
 /// A cgroup memory limit and where it was found.
-public struct ControlGroupLimit: Sendable, Equatable {
+@_spi(Machine) public struct ControlGroupLimit: Sendable, Equatable {
     /// The smallest limit on the path, in bytes; nil when there is none.
     public var bytes: Int?
     /// 1 or 2: the cgroup version consulted; nil when no cgroup was found.

@@ -6,9 +6,19 @@
 // to the nursery size; the NUMA topology decides whether arenas are placed.
 // `MachineFacts.read(_:)` takes a `SystemFiles` root so that every rule can
 // be tested on fixture trees; `MachineFacts.current` is this machine's.
+//
+// SPI (`@_spi(Machine) import Tenure`), with the members of the
+// configuration that take or return it (`resolved(...machine:...)`,
+// `ResolvedConfiguration.machine`, a registered setting's machine-aware
+// parser, the default and bound rules `...(for:)`). A runtime asks the
+// configuration for values and for its report, and resolves against the
+// machine it runs on; the facts behind the defaults and a machine to resolve
+// against are for `tenure info --root`, the collector's tests and fixture
+// machines. Keeping the type public would keep its four parts (physical
+// memory, cgroup limit, caches, NUMA) on the runtime's page as well.
 
 /// The machine facts the configuration is derived from.
-public struct MachineFacts: Sendable, Equatable {
+@_spi(Machine) public struct MachineFacts: Sendable, Equatable {
     /// Physical memory and its source.
     public var physicalMemory: PhysicalMemory
     /// This process's cgroup memory limit, if any.

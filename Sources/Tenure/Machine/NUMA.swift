@@ -15,7 +15,7 @@ import Darwin
 import CTenure
 
 /// The functions of libnuma that Tenure uses, found with dlsym.
-public struct LibNUMA: @unchecked Sendable {
+@_spi(Machine) public struct LibNUMA: @unchecked Sendable {
     let available: @convention(c) () -> Int32
     let configuredNodes: @convention(c) () -> Int32
     let nodeOfCPU: @convention(c) (Int32) -> Int32
@@ -44,7 +44,7 @@ public struct LibNUMA: @unchecked Sendable {
 }
 
 /// The machine's memory nodes as Tenure sees them.
-public struct NUMATopology: Sendable, Equatable {
+@_spi(Machine) public struct NUMATopology: Sendable, Equatable {
     /// Memory nodes (1 on a machine without NUMA).
     public var nodes: Int
     /// The node of the CPU that read the topology.

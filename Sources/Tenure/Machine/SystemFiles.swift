@@ -6,6 +6,10 @@
 // check each sizing rule without the machine they run on. Reads use plain
 // open/read: the library does not depend on Foundation. Directory entries'
 // names are read up to their terminator only (see `name(of:)`).
+//
+// Public rather than SPI like the other machine facts only because
+// `PhysicalMemory.read(_:sysconfBytes:)` (MemoryInfo.swift) is still public
+// and takes it: once `PhysicalMemory` is `@_spi(Machine)`, so is this.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -9,8 +9,8 @@
 // `CompiledCodeInterface` publishes; nothing else may touch them.
 
 /// The state the inlined fast paths use; opaque to runtimes.
-@frozen
-public struct HeapFastState {
+@frozen @usableFromInline
+struct HeapFastState {
     /// Next free byte of the nursery. Invariant: `nurseryStart <= nurseryFree <= nurseryTop`.
     @usableFromInline var nurseryFree: UnsafeMutableRawPointer
     /// The fast path's limit: the end of the zeroed part of the nursery while the

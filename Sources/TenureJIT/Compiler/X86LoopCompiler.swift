@@ -17,7 +17,7 @@
 // while the callee runs (its code and table would be freed under it). An
 // allocation the heap refuses sets the host's error flag and leaves, and so
 // does a call to a loop that left that way.
-import Tenure
+@_spi(CompiledCode) import Tenure
 
 /// Compiles one loop program against a host and a constant table.
 struct X86LoopCompiler {

@@ -9,7 +9,7 @@
 // tables are raw memory the heap cannot see, so they are reported to it as
 // memory pressure: a JIT that compiles a lot brings the next major
 // collection, and with it the freeing of dead loops, sooner.
-import Tenure
+@_spi(CompiledCode) import Tenure
 
 /// One compiled loop.
 struct LoopRecord {

@@ -5,8 +5,10 @@
 // enters a loop, and the loop memory manager (LoopMemoryManager.swift) keeps
 // the tokens of recently entered loops alive and lets the others go. The
 // host reports compiled and freed loops and generations to the heap's event
-// log (category jit-mem) and in `statistics`.
-import Tenure
+// log (category jit-mem) and in `statistics`. The loop longevity setting and
+// the log categories are TenureJIT's, registered on the runtime's
+// configuration (JITSettings.swift).
+@_spi(CompiledCode) import Tenure
 
 /// How compiled loops are executed.
 public enum JITBackend: Sendable, Equatable {
@@ -73,12 +75,13 @@ public final class JITHost {
     let manager: LoopMemoryManager
     private var hookToken: CollectionHookToken?
 
-    /// A host for `heap`. `loopLongevity` (default: the heap's `jitLoopLongevity`)
-    /// is how many generations a loop is kept after its last entry; 0 keeps loops
+    /// A host for `heap`. `loopLongevity` (default: `defaultLoopLongevity`;
+    /// `init(heap:settings:)` takes TENURE_JIT_LOOP_LONGEVITY's value) is how
+    /// many generations a loop is kept after its last entry; 0 keeps loops
     /// forever. `generations` says what advances a generation.
     public init(heap: Heap, loopLongevity: Int? = nil, generations: GenerationClock = .tracingStarts,
                 backend: JITBackend = .best) throws(JITError) {
-        let longevity = loopLongevity ?? heap.configuration.jitLoopLongevity
+        let longevity = loopLongevity ?? JITHost.defaultLoopLongevity
         guard longevity >= 0 else {
             throw .invalidArgument("loop longevity \(longevity); accepted: 0 (never free) or more generations")
         }

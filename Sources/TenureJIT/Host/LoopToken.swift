@@ -9,7 +9,7 @@
 // and keep nothing alive once the token is dead), the generations of its
 // compilation and its last entry, and its loop id. Its destructor frees the
 // machine code and the table: when a token dies, nothing of its loop remains.
-import Tenure
+@_spi(CompiledCode) import Tenure
 
 /// Where a token keeps what, and how it is registered.
 enum LoopTokenLayout {

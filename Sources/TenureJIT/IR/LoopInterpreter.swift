@@ -6,7 +6,7 @@
 // write barrier. Entering another loop interprets that loop (with its own
 // token stamped, as compiled code stamps its token on entry). The compiled
 // code must give the same result and leave the heap in the same state.
-import Tenure
+@_spi(CompiledCode) import Tenure
 
 /// Runs loop programs by interpretation.
 struct LoopInterpreter {
