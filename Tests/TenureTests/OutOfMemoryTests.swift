@@ -8,7 +8,7 @@
 // survivor goes to arena pages) and a mix with large objects. Each run is a
 // child process of its own, since the limit is the process's.
 import Testing
-@testable import Tenure
+@_spi(Machine) @testable import Tenure
 #if canImport(Glibc)
 import Glibc
 #endif

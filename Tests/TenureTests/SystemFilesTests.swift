@@ -11,7 +11,7 @@
 // inaccessible: reading one byte past the name kills the process.
 import Foundation
 import Testing
-@testable import Tenure
+@_spi(Machine) @testable import Tenure
 
 @Suite struct SystemFilesTests {
     /// An entry whose name ends on the last readable byte: a read past the terminator faults.

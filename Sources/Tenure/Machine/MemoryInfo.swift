@@ -12,6 +12,7 @@ import Darwin
 #endif
 
 /// The machine's physical memory and where the figure came from.
+@_spi(Machine)
 public struct PhysicalMemory: Sendable, Equatable {
     /// Bytes of physical memory used for sizing.
     public var bytes: Int

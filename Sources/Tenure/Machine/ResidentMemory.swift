@@ -5,6 +5,7 @@
 // open/read, times the kernel's page size.
 
 /// The resident memory of this process.
+@_spi(Machine)
 public enum ResidentMemory {
     /// Resident set size in bytes; 0 when /proc is not readable.
     public static func bytes() -> Int { statmField(1) }

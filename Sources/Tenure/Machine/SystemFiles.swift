@@ -7,9 +7,7 @@
 // open/read: the library does not depend on Foundation. Directory entries'
 // names are read up to their terminator only (see `name(of:)`).
 //
-// Public rather than SPI like the other machine facts only because
-// `PhysicalMemory.read(_:sysconfBytes:)` (MemoryInfo.swift) is still public
-// and takes it: once `PhysicalMemory` is `@_spi(Machine)`, so is this.
+// Behind `@_spi(Machine)` with the other machine facts.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -17,6 +15,7 @@ import Darwin
 #endif
 
 /// The kernel's files as seen from a root directory ("/" for this machine).
+@_spi(Machine)
 public struct SystemFiles: Sendable, Equatable {
     /// The directory that stands for "/".
     public let root: String

@@ -44,7 +44,7 @@ struct LoopsRun {
             core.append(heap.addGlobalRoot(try compileLoop(shape: .walk, list: list.value!, target: nil)))
         }
         for phase in 0..<parameters.phases {
-            heap.log("phase", "name=phase-\(phase) event=start")
+            heap.log("phase", "name=phase-\(phase) event=start", sampleMemory: true)
             list.value = try buildList()  // the previous phase's list dies
             let count = phase < parameters.phases / 2 ? parameters.loopsPerEarlyPhase : parameters.loopsPerLatePhase
             // This phase's loops are roots only while the phase runs.

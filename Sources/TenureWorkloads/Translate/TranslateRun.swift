@@ -57,11 +57,11 @@ struct TranslateRun {
         try makeTypeTable()
         for phase in TranslatePhase.allCases {
             let stopwatch = Stopwatch()
-            heap.log("phase", "name=\(phase.rawValue) event=start")
+            heap.log("phase", "name=\(phase.rawValue) event=start", sampleMemory: true)
             operations = 0
             checksum &+= try run(phase) { progress(phase, $0) }
             checksum &+= try runLoops(phase)
-            heap.log("phase", "name=\(phase.rawValue) event=end")
+            heap.log("phase", "name=\(phase.rawValue) event=end", sampleMemory: true)
             let report = TranslatePhaseReport(
                 phase: phase.rawValue, seconds: stopwatch.elapsedSeconds, functions: parameters.functions,
                 operations: operations, oldBytesAfter: heap.oldGenerationBytes, loopsAlive: host.statistics.loopsAlive)
