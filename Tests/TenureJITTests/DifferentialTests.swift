@@ -22,7 +22,7 @@
 // This file also holds the support the other TenureJIT test files share
 // (the seeded generator, root frames, the worlds, the graph digest).
 import Testing
-@_spi(CompiledCode) @testable import Tenure
+@_spi(System) @_spi(CompiledCode) @testable import Tenure
 @testable import TenureJIT
 #if canImport(Glibc)
 import Glibc

@@ -25,7 +25,7 @@
 // for the collector's model tests.
 import SeededRandom
 import Testing
-@_spi(CompiledCode) @testable import Tenure
+@_spi(System) @_spi(CompiledCode) @testable import Tenure
 @testable import TenureJIT
 #if canImport(Glibc)
 import Glibc

@@ -4,7 +4,7 @@
 // pressure moves the threshold and brings the next major collection sooner;
 // misuse of the pressure calls stops the process.
 import Testing
-@testable import Tenure
+@_spi(System) @testable import Tenure
 
 @Suite struct ConfigurationTests {
     static let refusals: [(String, @Sendable (inout HeapConfiguration) -> Void)] = [

@@ -11,7 +11,7 @@
 // replays it.
 import SeededRandom
 import Testing
-@testable import Tenure
+@_spi(System) @testable import Tenure
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -12,7 +12,7 @@
 // kernel really dropped the pages given back (mincore).
 import SeededRandom
 import Testing
-@testable import Tenure
+@_spi(System) @testable import Tenure
 #if canImport(Glibc)
 import Glibc
 #endif

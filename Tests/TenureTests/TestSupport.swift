@@ -5,7 +5,7 @@
 // tests can run in parallel in one process (Swift Testing's default).
 import Testing
 import SeededRandom
-@testable import Tenure
+@_spi(System) @testable import Tenure
 #if canImport(Glibc)
 import Glibc
 #endif

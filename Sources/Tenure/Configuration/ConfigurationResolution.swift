@@ -15,11 +15,7 @@
 // (SettingRegistry.swift): an unknown one is refused with the accepted names
 // and the nearest, since a misspelt knob would otherwise be ignored in
 // silence. Sizes are bounded by what the machine can give (MachineBounds.swift).
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// What a knob's parser reads besides its text: the machine, and the log
 /// categories the registry adds to the collector's.

@@ -14,11 +14,7 @@
 // Only the collector's knobs are fields: another module's settings (TenureJIT's
 // loop longevity) and a runtime's are registered with a `SettingRegistry`
 // and read from the `ResolvedConfiguration`.
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// How a heap is sized and paced. All sizes are in bytes.
 public struct HeapConfiguration: Sendable, Equatable {

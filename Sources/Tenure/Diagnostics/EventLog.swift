@@ -15,11 +15,7 @@
 // share a destination: the first to open a path truncates it, the others
 // append, and every stream is line-buffered on an O_APPEND file so that
 // whole lines interleave and none is overwritten.
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CTenure
 import Synchronization
 

@@ -5,11 +5,7 @@
 // _SC_PHYS_PAGES says much the same from another source; when /proc is
 // missing or garbled it is the fallback, and when the two disagree by more
 // than 10% the disagreement is reported so a person can look.
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The machine's physical memory and where the figure came from.
 @_spi(Machine)
@@ -46,7 +42,7 @@ public struct PhysicalMemory: Sendable, Equatable {
     /// This process's sysconf figure (physical pages x page size), or nil.
     public static var sysconfBytes: Int? {
         let pages = Glibc.sysconf(Int32(_SC_PHYS_PAGES))
-        let page = Glibc.sysconf(Int32(_SC_PAGESIZE))
+        let page = VirtualMemory.pageSize
         guard pages > 0, page > 0 else { return nil }
         let (bytes, overflow) = pages.multipliedReportingOverflow(by: page)
         return overflow ? nil : bytes

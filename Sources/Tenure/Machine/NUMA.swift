@@ -7,11 +7,7 @@
 // fixture trees, the node count comes from sysfs. Node sizes are not used:
 // libnuma's figures have been seen to report 9-11 GB of a 25 GB machine, so
 // memory sizing trusts /proc/meminfo and the cgroup limit only.
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CTenure
 
 /// The functions of libnuma that Tenure uses, found with dlsym.

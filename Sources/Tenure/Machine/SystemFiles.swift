@@ -8,11 +8,7 @@
 // names are read up to their terminator only (see `name(of:)`).
 //
 // Behind `@_spi(Machine)` with the other machine facts.
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The kernel's files as seen from a root directory ("/" for this machine).
 @_spi(Machine)

@@ -29,14 +29,9 @@
 // An ExecutableMemory is not thread-safe: confine it to one thread or guard
 // it with a lock. It is a class because it owns mappings (deinit unmaps every
 // chunk; blocks still live then dangle) and is off the collector's fast paths.
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CTenure
+@_spi(System) import Tenure
 import Synchronization
 
 /// Ids for allocators, so a block can tell which allocator it came from.
@@ -118,7 +113,7 @@ public final class ExecutableMemory {
     public static let blockAlignment = 64
 
     /// The kernel's page size.
-    public static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+    public static var pageSize: Int { VirtualMemory.pageSize }
 
     /// The size of an ordinary chunk, a multiple of the page size.
     public let chunkSize: Int
@@ -351,9 +346,9 @@ public final class ExecutableMemory {
             let views = try Self.mapDual(size: size, name: memfdName)
             chunk = Chunk(writable: views.writable, executable: UnsafeRawPointer(views.executable), size: size, dedicated: dedicated)
         case .protectionFlipping:
-            let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-            guard let p, p != MAP_FAILED else {
-                throw .executableMemoryUnavailable("the kernel refused \(size) bytes of code memory: \(Self.failure("mmap", errno))")
+            let p: UnsafeMutableRawPointer
+            do { p = try VirtualMemory.map(size) } catch {
+                throw .executableMemoryUnavailable("the kernel refused \(size) bytes of code memory: \(error)")
             }
             chunk = Chunk(writable: p, executable: UnsafeRawPointer(p), size: size, dedicated: dedicated)
         }
@@ -371,9 +366,9 @@ public final class ExecutableMemory {
     }
 
     private func unmap(_ chunk: Chunk) {
-        munmap(chunk.writable, chunk.size)
+        VirtualMemory.unmap(chunk.writable, chunk.size)
         if mode == .dualMapping {
-            munmap(UnsafeMutableRawPointer(mutating: chunk.executable), chunk.size)
+            VirtualMemory.unmap(UnsafeMutableRawPointer(mutating: chunk.executable), chunk.size)
         }
     }
 
@@ -383,31 +378,32 @@ public final class ExecutableMemory {
     private static func mapDual(size: Int, name: String) throws(JITError) -> (writable: UnsafeMutableRawPointer, executable: UnsafeMutableRawPointer) {
         let fd = tenure_memfd_create_executable(name)
         guard fd >= 0 else {
-            throw .executableMemoryUnavailable("no memfd for \(size) bytes of code: \(failure("memfd_create", errno))")
+            throw .executableMemoryUnavailable("no memfd for \(size) bytes of code: \(SystemCallError.last("memfd_create"))")
         }
         defer { close(fd) }
         guard ftruncate(fd, off_t(size)) == 0 else {
-            throw .executableMemoryUnavailable("the kernel refused \(size) bytes of code memory: \(failure("ftruncate", errno))")
+            throw .executableMemoryUnavailable("the kernel refused \(size) bytes of code memory: \(SystemCallError.last("ftruncate"))")
         }
-        let w = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
-        guard let w, w != MAP_FAILED else {
-            throw .executableMemoryUnavailable("the kernel refused \(size) bytes of code memory: \(failure("mmap(PROT_READ|PROT_WRITE, MAP_SHARED)", errno))")
+        do {
+            let w = try VirtualMemory.mapShared(size, file: fd, protection: PROT_READ | PROT_WRITE, call: "mmap(PROT_READ|PROT_WRITE, MAP_SHARED)")
+            do {
+                let x = try VirtualMemory.mapShared(size, file: fd, protection: PROT_READ | PROT_EXEC, call: "mmap(PROT_READ|PROT_EXEC, MAP_SHARED)")
+                return (w, x)
+            } catch {
+                VirtualMemory.unmap(w, size)
+                throw error
+            }
+        } catch {
+            throw .executableMemoryUnavailable("the kernel refused \(size) bytes of code memory: \(error)")
         }
-        let x = mmap(nil, size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0)
-        guard let x, x != MAP_FAILED else {
-            let e = errno
-            munmap(w, size)
-            throw .executableMemoryUnavailable("the kernel refused \(size) bytes of code memory: \(failure("mmap(PROT_READ|PROT_EXEC, MAP_SHARED)", e))")
-        }
-        return (w, x)
     }
 
     /// Nil when a one-page memfd can be mapped read-write and read-execute; else why not.
     private static func probeDualMapping(name: String) -> String? {
         do {
             let views = try mapDual(size: pageSize, name: name)
-            munmap(views.writable, pageSize)
-            munmap(views.executable, pageSize)
+            VirtualMemory.unmap(views.writable, pageSize)
+            VirtualMemory.unmap(views.executable, pageSize)
             return nil
         } catch {
             return error.description
@@ -416,31 +412,25 @@ public final class ExecutableMemory {
 
     /// Nil when an anonymous page can be written and then made read-execute; else why not.
     private static func probeProtectionFlipping() -> String? {
-        let p = mmap(nil, pageSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-        guard let p, p != MAP_FAILED else {
-            return "the kernel refused a page of code memory: \(failure("mmap", errno))"
+        let p: UnsafeMutableRawPointer
+        do { p = try VirtualMemory.map(pageSize) } catch {
+            return "the kernel refused a page of code memory: \(error)"
         }
-        defer { munmap(p, pageSize) }
+        defer { VirtualMemory.unmap(p, pageSize) }
         p.storeBytes(of: 0xC3, as: UInt8.self)
-        guard mprotect(p, pageSize, PROT_READ | PROT_EXEC) == 0 else {
-            return "the kernel refused to make a written page executable: \(failure("mprotect(PROT_READ|PROT_EXEC)", errno))"
+        do { try VirtualMemory.protect(p, pageSize, PROT_READ | PROT_EXEC, call: "mprotect(PROT_READ|PROT_EXEC)") } catch {
+            return "the kernel refused to make a written page executable: \(error)"
         }
         return nil
     }
 
     private static func protect(_ p: UnsafeMutableRawPointer, _ length: Int, _ protection: Int32, what: String) throws(JITError) {
-        guard mprotect(p, length, protection) == 0 else {
-            throw .executableMemoryUnavailable("the kernel refused to \(what): \(failure("mprotect", errno))")
+        do { try VirtualMemory.protect(p, length, protection) } catch {
+            throw .executableMemoryUnavailable("the kernel refused to \(what): \(error)")
         }
     }
 
-    private static func failure(_ call: String, _ e: Int32) -> String {
-        "\(call) failed with errno \(e) (\(String(cString: strerror(e))))"
-    }
-
-    static func roundUp(_ size: Int, to alignment: Int) -> Int {
-        (size + alignment - 1) & ~(alignment - 1)
-    }
+    static func roundUp(_ size: Int, to alignment: Int) -> Int { VirtualMemory.roundUp(size, to: alignment) }
 
     // MARK: - Inspection (tests)
 
