@@ -9,6 +9,7 @@
 // from earlier in the process: the figure is then the process's peak so far,
 // and the result says so (`WorkloadResult.peakRSSIsPerRun == false`).
 import Glibc
+@_spi(Machine) import Tenure
 
 /// Reads and resets the resident-set figures of the current process.
 public enum ProcessMemory {
@@ -26,8 +27,9 @@ public enum ProcessMemory {
     /// The peak resident set of the process in bytes (VmHWM), or 0 when unknown.
     public static var peakResidentBytes: Int { statusField("VmHWM:") ?? 0 }
 
-    /// The current resident set of the process in bytes (VmRSS), or 0 when unknown.
-    public static var currentResidentBytes: Int { statusField("VmRSS:") ?? 0 }
+    /// The current resident set of the process in bytes: the heap's own reader
+    /// (/proc/self/statm), so that the workloads' figures and the heap's agree.
+    public static var currentResidentBytes: Int { ResidentMemory.bytes() }
 
     /// The value of a "Name:   1234 kB" line of /proc/self/status, in bytes.
     static func statusField(_ name: String) -> Int? {
