@@ -53,7 +53,9 @@ enum SpecialSelector {
         case 17:
             guard b >= 0 else { return nil }
             let r = b >= 64 ? 0 : Int(bitPattern: UInt(bitPattern: a) >> UInt(b))
-            return SmallInteger.fits(r) ? SmallInteger.make(r) : nil
+            // Beyond an immediate, the primitive answers (a ternary here would answer SOM's nil).
+            guard SmallInteger.fits(r) else { return nil }
+            return SmallInteger.make(r)
         case 18: return SmallInteger.make(Swift.max(a, b))
         case 19: return SmallInteger.make(Swift.min(a, b))
         default: return nil
