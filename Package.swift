@@ -15,7 +15,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
     ],
     targets: [
         .target(name: "CTenure"),
@@ -25,7 +24,7 @@ let package = Package(
         .target(name: "TenureWorkloads", dependencies: ["Tenure", "TenureJIT", "SeededRandom"]),
         .target(name: "TenurePlot"),
         .target(name: "SOMParser"),
-        .target(name: "TenureSOM", dependencies: ["Tenure", "SOMParser", .product(name: "BigInt", package: "BigInt")]),
+        .target(name: "TenureSOM", dependencies: ["Tenure", "SOMParser"]),
         .executableTarget(name: "tenure-som", dependencies: ["TenureSOM", "Tenure"]),
         .executableTarget(
             name: "tenure",

@@ -1,5 +1,4 @@
 // Compiling inlined sends, trivial methods and literals.
-import BigInt
 import SOMParser
 import Tenure
 
@@ -85,7 +84,7 @@ extension Universe {
     func literalObject(_ l: Literal) throws(Unwind) -> ObjectRef? {
         switch l {
         case .integer(let n): return try integer(n)
-        case .bigInteger(let text): return try integer(BigInt(text) ?? 0)
+        case .bigInteger(let text): return try integer(LargeInteger(decimal: text) ?? LargeInteger())
         case .double(let d): return try newDouble(d)
         case .string(let s): return try newString(s)
         case .symbol(let s): return try symbolObject(symbols.intern(s))

@@ -6,7 +6,6 @@
 // are those of Integer's primitives (and of its Smalltalk `>`, `<=`, `>=`,
 // `~=`, `<>`, which answer the same on integers); overflow goes to
 // LargeInteger, a zero divisor to the primitive (which reports it).
-import BigInt
 import Tenure
 
 enum SpecialSelector {
@@ -23,13 +22,13 @@ enum SpecialSelector {
         switch selector {
         case 0:
             let (r, o) = a.addingReportingOverflow(b)
-            return o || !SmallInteger.fits(r) ? try u.integer(BigInt(a) + BigInt(b)) : SmallInteger.make(r)
+            return o || !SmallInteger.fits(r) ? try u.integer(LargeInteger(a) + LargeInteger(b)) : SmallInteger.make(r)
         case 1:
             let (r, o) = a.subtractingReportingOverflow(b)
-            return o || !SmallInteger.fits(r) ? try u.integer(BigInt(a) - BigInt(b)) : SmallInteger.make(r)
+            return o || !SmallInteger.fits(r) ? try u.integer(LargeInteger(a) - LargeInteger(b)) : SmallInteger.make(r)
         case 2:
             let (r, o) = a.multipliedReportingOverflow(by: b)
-            return o || !SmallInteger.fits(r) ? try u.integer(BigInt(a) * BigInt(b)) : SmallInteger.make(r)
+            return o || !SmallInteger.fits(r) ? try u.integer(LargeInteger(a) * LargeInteger(b)) : SmallInteger.make(r)
         case 3: return u.boolean(a < b)
         case 4: return u.boolean(a > b)
         case 5: return u.boolean(a <= b)

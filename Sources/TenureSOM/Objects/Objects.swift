@@ -4,7 +4,6 @@
 // so the header tells them apart); a Double is one raw word; a LargeInteger
 // is raw 64-bit words, the sign first, then the magnitude, least significant
 // first. Every maker may collect: callers hold what they need in roots.
-import BigInt
 import Tenure
 
 /// Why the interpreter leaves the evaluation of a node early.
@@ -56,32 +55,31 @@ extension Universe {
     }
 
     /// An Integer: immediate when it fits, else a LargeInteger.
-    func integer(_ value: BigInt) throws(Unwind) -> Value {
-        if let small = Int(exactly: value), SmallInteger.fits(small) { return SmallInteger.make(small) }
-        let words = value.magnitude.words.map { UInt64($0) }
+    func integer(_ value: LargeInteger) throws(Unwind) -> Value {
+        if let small = value.exactInt, SmallInteger.fits(small) { return SmallInteger.make(small) }
+        let limbs = value.limbs
         let object: ObjectRef
-        do { object = try heap.allocateArray(known.largeIntegerType!, count: words.count + 1) } catch {
+        do { object = try heap.allocateArray(known.largeIntegerType!, count: limbs.count + 1) } catch {
             throw .heap(error)
         }
         let items = object.items.assumingMemoryBound(to: UInt64.self)
-        items[0] = value.sign == .minus ? 1 : 0
-        for (i, w) in words.enumerated() { items[i + 1] = w }
+        items[0] = value.isNegative ? 1 : 0
+        for (i, limb) in limbs.enumerated() { items[i + 1] = limb }
         return object
     }
 
     @inline(__always)
     func integer(_ value: Int) throws(Unwind) -> Value {
         if SmallInteger.fits(value) { return SmallInteger.make(value) }
-        return try integer(BigInt(value))
+        return try integer(LargeInteger(value))
     }
 
     /// The value of an Integer (immediate or large); nil for anything else.
-    func bigInteger(_ value: Value) -> BigInt? {
-        if value.isSmallInteger { return BigInt(value.smallInteger) }
+    func largeInteger(_ value: Value) -> LargeInteger? {
+        if value.isSmallInteger { return LargeInteger(value.smallInteger) }
         guard let object = value.object, object.typeID == UInt32(known.integer) else { return nil }
         let items = object.items.assumingMemoryBound(to: UInt64.self)
-        let magnitude = BigUInt(words: (1..<object.count).map { UInt(items[$0]) })
-        return items[0] == 1 ? -BigInt(magnitude) : BigInt(magnitude)
+        return LargeInteger(negative: items[0] == 1, limbs: (1..<object.count).map { items[$0] })
     }
 
     /// The Symbol object of `id`, made on first use and kept by a global root.

@@ -27,7 +27,7 @@ extension Universe {
             return classObject(id)
         case .systemLoadFile:
             guard isString(base[1]) else { return nil }
-            guard let text = try? String(contentsOfFile: string(base[1]!), encoding: .utf8) else { return nil }
+            guard let text = try? FileInput.read(string(base[1]!)) else { return nil }
             return try newString(text)
         case .systemExit:
             guard base[1].isSmallInteger else { return nil }

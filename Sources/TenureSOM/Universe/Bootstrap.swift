@@ -24,7 +24,8 @@ extension Universe {
             guard let path = classFile(name) else {
                 throw SOMError("cannot find \(name).som on the class path \(classPath.joined(separator: ":")); accepted: -cp with SOM's Smalltalk folder")
             }
-            let source = try String(contentsOfFile: path, encoding: .utf8)
+            let source: String
+            do { source = try FileInput.read(path) } catch { throw SOMError("cannot read \(path): \(error)") }
             definitions[name] = (try Parser.parseClass(source, file: path), path)
         }
         // Object first (its metaclass's superclass is fixed once Class exists), then Class and Metaclass.

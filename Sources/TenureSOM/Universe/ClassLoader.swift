@@ -19,7 +19,7 @@ extension Universe {
         if let loaded = classIDs[name] { return loaded }
         guard let path = classFile(name) else { return nil }
         let source: String
-        do { source = try String(contentsOfFile: path, encoding: .utf8) } catch {
+        do { source = try FileInput.read(path) } catch {
             throw SOMError("cannot read \(path): \(error)")
         }
         let definition = try Parser.parseClass(source, file: path)

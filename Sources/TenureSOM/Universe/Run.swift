@@ -1,5 +1,4 @@
 // Running a program: SOM's `system initialize: arguments`, as every SOM VM starts.
-import Foundation
 import Tenure
 
 extension Universe {
@@ -55,9 +54,10 @@ extension Universe {
     /// The heap's figures, for `--gc-statistics`.
     public func statisticsReport() -> String {
         let s = heap.statistics
+        func ms(_ seconds: Double, _ digits: Int) -> String { NumberText.fixed(seconds * 1000, digits: digits) }
         return """
-        Tenure: \(s.minorCollections) minor collections (\(String(format: "%.1f", s.minorSeconds * 1000)) ms, longest \(String(format: "%.2f", s.minorMaxPause * 1000)) ms), \
-        \(s.majorCollections) major (\(String(format: "%.1f", s.majorSeconds * 1000)) ms, longest \(String(format: "%.2f", s.majorMaxPause * 1000)) ms); \
+        Tenure: \(s.minorCollections) minor collections (\(ms(s.minorSeconds, 1)) ms, longest \(ms(s.minorMaxPause, 2)) ms), \
+        \(s.majorCollections) major (\(ms(s.majorSeconds, 1)) ms, longest \(ms(s.majorMaxPause, 2)) ms); \
         \(s.nurseryBytesAllocated >> 20) MiB allocated in the nursery, \(s.bytesPromoted >> 20) MiB promoted; \
         peak old generation \(s.peakSurvivingBytes >> 20) MiB surviving, arenas \(s.arenaBytesPeak >> 20) MiB, large objects \(s.largeObjectBytesPeak >> 20) MiB
 

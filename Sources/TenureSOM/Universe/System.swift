@@ -1,6 +1,7 @@
-// The few operating-system services the VM uses: files, standard error, a
-// thread with a deep stack. (Time is Tenure's `Clock`, the one the heap's
-// statistics read.)
+// The few operating-system services the VM uses: standard output and error,
+// reading whole files (open/read: the VM does not use Foundation), a thread
+// with a deep stack. (Time is Tenure's `Clock`, the one the heap's statistics
+// read.)
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,6 +22,39 @@ enum FileOutput {
     }
 
     static func exists(_ path: String) -> Bool { access(path, R_OK) == 0 }
+}
+
+/// Reading a whole text file (class files, `system loadFile:`) with open/read.
+enum FileInput {
+    /// Why a file could not be read: the system's message for errno, or that it is not UTF-8.
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+
+        init(errno code: Int32) { description = String(cString: strerror(code)) }
+        init(_ description: String) { self.description = description }
+    }
+
+    /// The contents of the file at `path`, which must be UTF-8 text (a leading byte order
+    /// mark is dropped).
+    static func read(_ path: String) throws(Failure) -> String {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw Failure(errno: errno) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n == 0 { break }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Failure(errno: errno)
+            }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
+        guard let text = String(validating: body, as: UTF8.self) else { throw Failure("not UTF-8 text") }
+        return text
+    }
 }
 
 /// Running code on a thread with a deep stack.
