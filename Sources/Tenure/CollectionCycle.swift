@@ -51,7 +51,7 @@ extension HeapState {
     /// its maximum, the memory reserve is held and checked mode is off.
     mutating func updateAllocationLimit() {
         let open = phase == .idle && !overLimit && !checked && MemoryReserve.isHeld
-        fast.pointee.nurseryTop = open ? nursery.zeroedEnd : fast.pointee.nurseryFree
+        fast.pointee.setTop(open ? nursery.zeroedEnd : fast.pointee.nurseryFree)
     }
 
     /// Starts a collection; `startedAt` is when its pause began (a major

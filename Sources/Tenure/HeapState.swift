@@ -162,7 +162,7 @@ struct HeapState {
         // Every object still in the heap dies with it: destructors free what they
         // own, all of them before any memory is freed.
         phase = .collecting
-        fast.pointee.nurseryTop = fast.pointee.nurseryFree
+        fast.pointee.setTop(fast.pointee.nurseryFree)
         // (From the destructor lists, not by walking the spaces: a nursery object a
         // major collection found dead stays in place with its destructor already run.)
         if types.destructors.contains(where: { $0 != nil }) {

@@ -38,6 +38,14 @@ import Testing
         for handle in [pairOfA, finalOfA] {
             #expect(throws: HeapError.self) { _ = try b.allocate(handle) }
         }
+        // The other direction: a handle whose key is above the heap's (B was made
+        // after A), for a fast-path type and a slow-path one.
+        let pairOfB = try b.register(.object("Pair", references: 2))
+        let finalOfB = try b.register(.object("Final", references: 0, words: 1, destructor: { _ in destroyed += 1 }))
+        for handle in [pairOfB, finalOfB] {
+            #expect(throws: HeapError.self) { _ = try a.allocate(handle) }
+        }
+        #expect(a.verify() == [])
         b.collect()
         #expect(b.statistics.destructorsRun == 0 && destroyed == 0)
         #expect(b.oldGenerationBytes == 0 && b.verify() == [])
@@ -69,7 +77,7 @@ import Testing
         for _ in 0..<3 {
             var keys: [UInt] = []
             for _ in 0..<HandleKeys.capacity / 2 { keys.append(try #require(HandleKeys.acquire())) }
-            #expect(Set(keys).count == keys.count && keys.allSatisfy { $0 % HandleKeys.unit == 0 && $0 < 1 << 62 })
+            #expect(Set(keys).count == keys.count && keys.allSatisfy { $0 % HandleKeys.unit == 0 && $0 < 1 << 63 })
             for key in keys { HandleKeys.release(key) }
         }
     }

@@ -19,19 +19,29 @@ public struct ObjectType: Hashable, @unchecked Sendable {
     /// The header word of a new instance: the type id and the type's flags.
     /// Compiled code that allocates inline stores exactly this word.
     public let header: UInt64
-    /// What the fast path adds to the bump pointer, XOR the registering heap's
-    /// key: `size`, or for types that must take the slow path (destructor, weak
-    /// reference, too big for the nursery, checked mode) `slowPathSize`, a
-    /// distance no nursery can hold, so that one compare decides.
+    /// The registering heap's key (bits 48 and up) with, below it, what the
+    /// fast path adds to the bump pointer: `size`, or for types that must take
+    /// the slow path (destructor, weak reference, too big for the nursery,
+    /// checked mode) `slowPathSize`, a distance no nursery can hold, so that
+    /// one compare decides (HandleKeys.swift).
     @usableFromInline let sizeWord: UInt
 
     static let slowPathSize: UInt = 1 << 46
+    /// The bits of `sizeWord` below the key.
+    @usableFromInline static let sizeMask: UInt = (1 << 48) - 1
+    /// `keyedTop - (free + sizeWord)` is below this exactly when the handle's
+    /// key is the heap's and the object fits: with the same key it is the room
+    /// left (at most a nursery, far below 2^47; negative, so wrapped to a huge
+    /// number, when there is none or the type takes the slow path); with a
+    /// key 2^48 or more apart it is at least 2^48 - 2^46 - 2^32 above, or
+    /// wraps below zero.
+    @usableFromInline static let keyedRoomBound: UInt = 1 << 47
 
     init(id: UInt32, size: UInt32, header: UInt64, allocatesSlowly: Bool, key: UInt) {
         self.id = id
         self.size = size
         self.header = header
-        sizeWord = (allocatesSlowly ? ObjectType.slowPathSize : UInt(size)) ^ key
+        sizeWord = (allocatesSlowly ? ObjectType.slowPathSize : UInt(size)) | key
     }
 
     /// Instances are allocated by the slow path (destructor, weak reference, too big for the nursery, checked mode).

@@ -26,9 +26,9 @@ extension Heap {
     @inlinable @inline(__always)
     public func allocate(_ type: ObjectType) throws(HeapError) -> ObjectRef {
         let free = fast.pointee.nurseryFree
-        let next = free + Int(bitPattern: type.sizeWord ^ fast.pointee.handleKey)
-        if _fastPath(next <= fast.pointee.nurseryTop) {
-            fast.pointee.nurseryFree = next
+        let word = type.sizeWord
+        if _fastPath(fast.pointee.keyedTop &- (UInt(bitPattern: free) &+ word) < ObjectType.keyedRoomBound) {
+            fast.pointee.nurseryFree = free + Int(bitPattern: word & ObjectType.sizeMask)
             free.storeBytes(of: type.header, as: UInt64.self)
             return ObjectRef(free)
         }

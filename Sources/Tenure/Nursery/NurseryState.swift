@@ -17,7 +17,11 @@ struct HeapFastState {
     /// fast path is open; `nurseryFree` while it is closed (a collection runs, the
     /// old generation is over the maximum, the memory reserve is spent), so that
     /// every allocation takes the slow path.
-    @usableFromInline var nurseryTop: UnsafeMutableRawPointer
+    @usableFromInline private(set) var nurseryTop: UnsafeMutableRawPointer
+    /// `nurseryTop` plus this heap's key (HandleKeys.swift): the limit the
+    /// allocation fast path compares with, so that one compare refuses both a
+    /// full nursery and another heap's handle. Set with `nurseryTop` only.
+    @usableFromInline private(set) var keyedTop: UInt
     /// Start and size in bytes of the nursery, for "is this object young?".
     @usableFromInline var nurseryStart: UInt
     @usableFromInline var nurserySize: UInt
@@ -42,6 +46,7 @@ struct HeapFastState {
          typeTable: UnsafeMutablePointer<TypeInfo>, cardSize: Int, handleKey: UInt) {
         nurseryFree = nurseryStart
         nurseryTop = nurseryStart
+        keyedTop = UInt(bitPattern: nurseryStart) &+ handleKey
         self.nurseryStart = UInt(bitPattern: nurseryStart)
         self.nurserySize = UInt(nurserySize)
         shadowTop = shadowStack
@@ -50,6 +55,13 @@ struct HeapFastState {
         self.typeTable = typeTable
         cardShift = cardSize.trailingZeroBitCount
         self.handleKey = handleKey
+    }
+
+    /// Sets the fast path's limit (and the keyed copy of it).
+    @inline(__always)
+    mutating func setTop(_ top: UnsafeMutableRawPointer) {
+        nurseryTop = top
+        keyedTop = UInt(bitPattern: top) &+ handleKey
     }
 
     /// Whether `object` is in the nursery.
