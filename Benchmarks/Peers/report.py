@@ -81,6 +81,10 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from reportkit import (capture, duration, fail, last_lines, load_average, load_one, machine,  # noqa: E402
+                       positive_int, read_text, seconds)
+
 WORKLOADS = ["binary-trees", "gcbench"]
 RUNTIMES = ["tenure", "hotspot", "ocaml"]
 
@@ -101,21 +105,8 @@ GCB_STRETCH, GCB_LONG_LIVED, GCB_ARRAY, GCB_MIN, GCB_MAX = 18, 16, 500_000, 4, 1
 GCB_NODE_BYTES = 40
 
 
-def fail(message):
-    print(f"report.py: {message}", file=sys.stderr)
-    sys.exit(2)
-
 
 # ---------------------------------------------------------------- options
-
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not accepted: give a whole number, 1 or more")
-    return value
 
 
 def depth_value(text):
@@ -250,49 +241,6 @@ def gcbench_nodes():
 
 # ---------------------------------------------------------------- machine and versions
 
-def read_text(path):
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
-def capture(argv, cwd=None, env=None):
-    try:
-        done = subprocess.run(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, timeout=120)
-        return done.returncode, done.stdout.decode("utf-8", "replace")
-    except (OSError, subprocess.SubprocessError) as error:
-        return None, str(error)
-
-
-def machine():
-    cpuinfo = read_text("/proc/cpuinfo")
-    models = re.findall(r"^model name\s*:\s*(.*)$", cpuinfo, re.M)
-    model = models[0].strip() if models else (platform.processor() or platform.machine())
-    processors = len(re.findall(r"^processor\s*:", cpuinfo, re.M)) or os.cpu_count()
-    mem = re.search(r"^MemTotal:\s*(\d+) kB", read_text("/proc/meminfo"), re.M)
-    ram = f"{int(mem.group(1)) / 1024 / 1024:.1f} GiB RAM" if mem else "RAM unknown"
-    return f"{model}, {processors} cores, {ram}; {platform.system()} {platform.release()} ({platform.machine()})"
-
-
-def load_average():
-    fields = read_text("/proc/loadavg").split()
-    if len(fields) >= 3:
-        return " ".join(fields[:3])
-    try:
-        return " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "unknown"
-
-
-def load_one():
-    try:
-        return float(read_text("/proc/loadavg").split()[0])
-    except (IndexError, ValueError):
-        return None
-
 
 def tenure_source():
     status, commit = capture(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT)
@@ -306,10 +254,6 @@ def first_line(text):
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[0] if lines else "unknown"
 
-
-def last_lines(text, count=2):
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return " / ".join(lines[-count:])[:300]
 
 
 def clean_env(drop_prefixes=(), drop=()):
@@ -622,11 +566,6 @@ class Cell:
         return max(values) if values else None
 
 
-def seconds(value):
-    if value is None:
-        return "—"
-    return f"{value:.2f}" if value >= 1 else f"{value:.3f}"
-
 
 def mib(kib):
     return "—" if kib is None else f"{kib / 1024:.1f}"
@@ -635,10 +574,6 @@ def mib(kib):
 def ms(value):
     return "—" if value is None else f"{value:.2f}"
 
-
-def duration(total):
-    minutes, secs = divmod(int(round(total)), 60)
-    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
 
 def scaled(value, factor):

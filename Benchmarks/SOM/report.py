@@ -100,6 +100,10 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from reportkit import (capture, duration, fail, last_lines, load_average, load_one, machine,  # noqa: E402
+                       positive_int, read_text, seconds)
+
 BENCHMARKS = [
     "DeltaBlue", "Richards", "Json", "CD", "Havlak",
     "Bounce", "List", "Mandelbrot", "NBody", "Permute",
@@ -127,21 +131,8 @@ LUA_DIR = os.path.join(THIRD_PARTY, "awfy", "benchmarks", "Lua")
 REBENCH_CONF = os.path.join(THIRD_PARTY, "awfy", "rebench.conf")
 
 
-def fail(message):
-    print(f"report.py: {message}", file=sys.stderr)
-    sys.exit(2)
-
 
 # ---------------------------------------------------------------- options
-
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not accepted: give a whole number, 1 or more")
-    return value
 
 
 def positive_float(text):
@@ -237,49 +228,6 @@ def scaled(bench, count, scale):
         value = max([size for size in sizes if size <= value] or [sizes[0]])
     return value
 
-
-def read_text(path):
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
-def capture(argv, cwd=None):
-    try:
-        done = subprocess.run(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, timeout=60)
-        return done.returncode, done.stdout.decode("utf-8", "replace")
-    except (OSError, subprocess.SubprocessError) as error:
-        return None, str(error)
-
-
-def machine():
-    cpuinfo = read_text("/proc/cpuinfo")
-    models = re.findall(r"^model name\s*:\s*(.*)$", cpuinfo, re.M)
-    model = models[0].strip() if models else (platform.processor() or platform.machine())
-    processors = len(re.findall(r"^processor\s*:", cpuinfo, re.M)) or os.cpu_count()
-    mem = re.search(r"^MemTotal:\s*(\d+) kB", read_text("/proc/meminfo"), re.M)
-    ram = f"{int(mem.group(1)) / 1024 / 1024:.1f} GiB RAM" if mem else "RAM unknown"
-    return f"{model}, {processors} cores, {ram}; {platform.system()} {platform.release()} ({platform.machine()})"
-
-
-def load_average():
-    fields = read_text("/proc/loadavg").split()
-    if len(fields) >= 3:
-        return " ".join(fields[:3])
-    try:
-        return " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "unknown"
-
-
-def load_one():
-    try:
-        return float(read_text("/proc/loadavg").split()[0])
-    except (IndexError, ValueError):
-        return None
 
 
 def third_party_commits():
@@ -384,10 +332,6 @@ def parse_gc(stderr):
     }
 
 
-def last_lines(text, count=2):
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return " / ".join(lines[-count:])[:300]
-
 
 def run_process(runtime, bench, outer, inner, timeout):
     argv = runtime.argv(bench, outer, inner)
@@ -458,11 +402,6 @@ def summarize(results):
 
 # ---------------------------------------------------------------- report
 
-def seconds(value):
-    if value is None:
-        return "—"
-    return f"{value:.2f}" if value >= 1 else f"{value:.3f}"
-
 
 def mib(kib):
     return "—" if kib is None else f"{kib / 1024:.0f}"
@@ -474,10 +413,6 @@ def geomean(values):
         return None
     return math.exp(sum(math.log(v) for v in values) / len(values))
 
-
-def duration(total):
-    minutes, secs = divmod(int(round(total)), 60)
-    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
 
 FAILED_CELL = {"failed": "FAIL", "timeout": "TIMEOUT", "error": "ERROR"}
