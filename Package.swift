@@ -37,6 +37,6 @@ let package = Package(
         .testTarget(name: "TenureWorkloadsTests", dependencies: ["TenureWorkloads", "Tenure"]),
         .testTarget(name: "TenurePlotTests", dependencies: ["TenurePlot"]),
         .testTarget(name: "SOMParserTests", dependencies: ["SOMParser"]),
-        .testTarget(name: "TenureSOMTests", dependencies: ["TenureSOM", "Tenure"]),
+        .testTarget(name: "TenureSOMTests", dependencies: ["TenureSOM", "Tenure", "SeededRandom"]),
     ]
 )

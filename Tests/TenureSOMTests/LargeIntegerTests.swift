@@ -5,19 +5,15 @@
 // Double (rounding included), bitwise operations and shifts, square roots;
 // then the primitives that use them, and the number text helpers, through
 // a SOM program.
+import SeededRandom
 import Testing
 @testable import TenureSOM
 
-/// SplitMix64: the same operands on every run.
+/// The same operands on every run: the project's seeded generator.
 private struct Operands {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var random: SplitMix64
+    init(state: UInt64) { random = SplitMix64(seed: state) }
+    mutating func next() -> UInt64 { random.next() }
     /// An Int of a random width (so small and large magnitudes both come up), of either sign.
     mutating func int() -> Int {
         let width = Int(next() % 64)
