@@ -24,29 +24,17 @@
 import Testing
 @_spi(System) @_spi(CompiledCode) @testable import Tenure
 @testable import TenureJIT
+import SeededRandom
 #if canImport(Glibc)
 import Glibc
 #endif
 
 // MARK: - Shared support
 
-/// SplitMix64: a tiny deterministic generator, one per seed.
-struct LoopFuzzRNG: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// A value in 0..<n.
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+/// The fuzzers' draws on top of the project's seeded generator.
+extension SplitMix64 {
     /// A value in the range.
     mutating func inRange(_ r: ClosedRange<Int>) -> Int { r.lowerBound + below(r.count) }
-    /// True with probability `p`.
-    mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
     /// One element of a non-empty array.
     mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 
@@ -320,7 +308,7 @@ enum LoopFuzzRefState: Equatable {
 
 /// Generates random loop programs whose every run terminates and touches only valid fields.
 struct LoopFuzzGenerator {
-    var rng: LoopFuzzRNG
+    var rng: SplitMix64
     let shapes: [LoopFuzzShape]
     let tokenTypeID: UInt32
     let pureHelper: Int
@@ -341,7 +329,7 @@ struct LoopFuzzGenerator {
     private var noTokens = false
 
     init(seed: UInt64, world: LoopFuzzWorld) {
-        rng = LoopFuzzRNG(seed: seed)
+        rng = SplitMix64(seed: seed)
         shapes = world.shapes
         tokenTypeID = world.host.tokenType.id
         pureHelper = world.pureHelper
@@ -665,7 +653,7 @@ struct LoopFuzzCase {
 }
 
 enum LoopFuzz {
-    static func configuration(_ rng: inout LoopFuzzRNG) -> HeapConfiguration {
+    static func configuration(_ rng: inout SplitMix64) -> HeapConfiguration {
         var c = HeapConfiguration()
         c.nurserySize = rng.pick([4 << 10, 4 << 10, 8 << 10, 16 << 10, 64 << 10])
         c.minimumHeapSize = rng.pick([8 << 10, 16 << 10, 32 << 10, 64 << 10])
@@ -695,7 +683,7 @@ enum LoopFuzz {
 
     /// Generates the loops of `seed` against the types of `world` (the same ids in every world).
     static func makeCase(seed: UInt64) throws -> LoopFuzzCase {
-        var rng = LoopFuzzRNG(seed: seed &* 0x2545_F491_4F6C_DD1D)
+        var rng = SplitMix64(seed: seed &* 0x2545_F491_4F6C_DD1D)
         let configuration = configuration(&rng)
         let probe = try LoopFuzzWorld(configuration: configuration, backend: .interpreter)
         var generator = LoopFuzzGenerator(seed: rng.next(), world: probe)

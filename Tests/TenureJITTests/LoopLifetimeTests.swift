@@ -9,6 +9,7 @@
 import Testing
 @_spi(CompiledCode) @testable import Tenure
 @testable import TenureJIT
+import SeededRandom
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -201,7 +202,7 @@ private func isHeapLimit(_ error: JITError?) -> Bool {
         c.debugLevel = 1
         let heap = try Heap(configuration: c)
         let host = try JITHost(heap: heap, loopLongevity: run.longevity, generations: run.clock)
-        var rng = LoopFuzzRNG(seed: run.seed)
+        var rng = SplitMix64(seed: run.seed)
         let capacity = 24
         // Model.
         var generation = 0

@@ -9,6 +9,8 @@
 //
 // Type id 0 is never registered: a free cell in the old space has a zero header.
 
+import TenureSupport
+
 /// The collector's record of a type, in the raw type table.
 @usableFromInline
 struct TypeInfo {
@@ -37,16 +39,16 @@ public struct TypeLayoutError: Error, CustomStringConvertible {
 
 /// The table of registered types. Owned by a heap; ids start at 1.
 struct TypeTable {
-    private(set) var records: UnsafeMutablePointer<TypeInfo>
-    private var capacity: Int
-    private(set) var count: Int = 1  // id 0 is reserved for free cells
+    private var table = GrowableBuffer<TypeInfo>(capacity: 64)
+    /// The records, indexed by type id; valid until the next registration.
+    var records: UnsafeMutablePointer<TypeInfo> { table.base }
+    /// One more than the highest registered id (id 0 is reserved for free cells).
+    var count: Int { table.count }
     private(set) var names: [String] = ["<free>"]
     private(set) var destructors: [Destructor?] = [nil]
 
     init() {
-        capacity = 64
-        records = UnsafeMutablePointer<TypeInfo>.allocate(capacity: capacity)
-        records.initialize(to: TypeInfo(size: 0, itemShift: 0, kind: .fixed, hasDestructor: false,
+        table.append(TypeInfo(size: 0, itemShift: 0, kind: .fixed, hasDestructor: false,
                                          referenceBitmap: 0, hasExtraSlots: false, extraOffsets: nil, extraCount: 0,
                                          referenceTableOffset: 0, vtable: nil))
     }
@@ -106,18 +108,9 @@ struct TypeTable {
             info.kind = .weakReference
             info.size = UInt32(ObjectLayout.minimumObjectSize)
         }
-        if count == capacity {
-            let grown = UnsafeMutablePointer<TypeInfo>.allocate(capacity: capacity * 2)
-            grown.moveInitialize(from: records, count: count)
-            records.deallocate()
-            records = grown
-            capacity *= 2
-        }
-        let id = UInt32(count)
-        (records + count).initialize(to: info)
+        let id = UInt32(table.append(info))
         names.append(layout.name)
         destructors.append(layout.destructor)
-        count += 1
         return (id, info)
     }
 
@@ -128,8 +121,7 @@ struct TypeTable {
 
     mutating func release() {
         for i in 0..<count { records[i].extraOffsets?.deallocate() }
-        records.deinitialize(count: count)
-        records.deallocate()
+        table.release()
     }
 }
 

@@ -10,6 +10,7 @@
 // What a generation is, is a choice (docs/jit.md has the measurements):
 // PyPy counts starts of tracing, V8 counts major collections.
 import Tenure
+import TenureSupport
 
 /// What advances the loop memory manager's generation.
 public enum GenerationClock: Sendable, Equatable {
@@ -25,9 +26,9 @@ final class LoopMemoryManager {
     let longevity: Int
     let clock: GenerationClock
     let codeSpace: CodeSpace
-    private var slots: UnsafeMutablePointer<ObjectRef?>
-    private var capacity = 64
-    private(set) var keptCount = 0
+    /// The kept tokens, each a root slot.
+    private var slots = GrowableBuffer<ObjectRef?>(capacity: 64)
+    var keptCount: Int { slots.count }
     private var scanner: RootScannerToken?
 
     init(heap: Heap, longevity: Int, clock: GenerationClock, codeSpace: CodeSpace) {
@@ -35,10 +36,9 @@ final class LoopMemoryManager {
         self.longevity = longevity
         self.clock = clock
         self.codeSpace = codeSpace
-        slots = .allocate(capacity: capacity)
         scanner = heap.addRootScanner { [weak self] visit in
             guard let self else { return }
-            for i in 0..<self.keptCount { visit(self.slots + i) }
+            for i in 0..<self.slots.count { visit(self.slots.base + i) }
         }
     }
 
@@ -46,24 +46,16 @@ final class LoopMemoryManager {
     func stop() {
         if let scanner { heap.removeRootScanner(scanner) }
         scanner = nil
-        keptCount = 0
+        slots.truncate(to: 0)
     }
 
     deinit {
         stop()
-        slots.deallocate()
+        slots.release()
     }
 
     func keep(_ token: ObjectRef) {
-        if keptCount == capacity {
-            let grown = UnsafeMutablePointer<ObjectRef?>.allocate(capacity: capacity * 2)
-            grown.moveInitialize(from: slots, count: keptCount)
-            slots.deallocate()
-            slots = grown
-            capacity *= 2
-        }
-        (slots + keptCount).initialize(to: token)
-        keptCount += 1
+        slots.append(token)
     }
 
     /// Ends a generation: drops the tokens last entered more than `longevity` generations ago.
@@ -82,7 +74,7 @@ final class LoopMemoryManager {
                     kept += 1
                 }
             }
-            keptCount = kept
+            slots.truncate(to: kept)
         }
         if dropped > 0 || heap.isLogging("jit-mem") && now % 100 == 0 {
             heap.log("jit-mem", "generation generation=\(now) dropped=\(dropped) kept=\(keptCount) alive=\(codeSpace.alive)")

@@ -35,7 +35,7 @@ struct MethodCompiler {
         var code = MethodCode(kind: .nodes, argumentCount: Int32(definition.parameters.count), slotCount: 0,
                               contextSlot: -1, contextSize: 0, body: -1, primitive: -1, operand: 0,
                               selector: selector, holder: holder)
-        method = hot.pointee.methods.append(code)
+        method = Int32(hot.pointee.methods.append(code))
         universe.methodNames[method] = "\(universe.classes[holder]?.name ?? "?")>>#\(definition.selector)"
         if definition.isPrimitive {
             guard let primitive = Primitive.named(className: universe.classes[holder]!.name,
@@ -129,7 +129,7 @@ struct MethodCompiler {
 
     func emit(_ node: Node) -> Int32 {
         hot.pointee.caches.append(InlineCache())
-        return hot.pointee.nodes.append(node)
+        return Int32(hot.pointee.nodes.append(node))
     }
 
     func list(_ items: [Int32]) -> Int32 {
@@ -145,7 +145,7 @@ struct MethodCompiler {
 
     func literal(_ value: ObjectRef?) -> Int32 {
         let root = universe.heap.addGlobalRoot(value)
-        return hot.pointee.literals.append(root.slot)
+        return Int32(hot.pointee.literals.append(root.slot))
     }
 
     // MARK: Expressions
@@ -227,9 +227,9 @@ struct MethodCompiler {
         defer { scope = outer }
         for local in b.locals { scope.declare(local) }
         let body = try blockBody(b.body)
-        return hot.pointee.blocks.append(BlockCode(
+        return Int32(hot.pointee.blocks.append(BlockCode(
             argumentCount: Int32(b.parameters.count), slotCount: scope.slotCount, contextSlot: scope.contextSlot,
-            contextSize: scope.contextSize, body: body, method: method))
+            contextSize: scope.contextSize, body: body, method: method)))
     }
 
     /// A block's statements (the last one's value; nil for an empty block).

@@ -1,51 +1,19 @@
 // The raw tables the interpreter reads on every step.
 //
-// Plain structs in malloc'd memory, grown by doubling: reading one is a load
+// Plain structs in GrowableBuffers (malloc'd memory): reading one is a load
 // from a base pointer, with no reference counting and no exclusivity check.
 // The tables hold no heap reference the collector would have to know about:
 // classes are type ids, methods and blocks are indices, globals and literals
 // are the slots of global roots (whose addresses never change).
 import Tenure
+import TenureSupport
 
-/// A growable table of plain values.
-struct RawTable<Element> {
-    private(set) var base: UnsafeMutablePointer<Element>
-    private(set) var count = 0
-    private var capacity: Int
-
-    init(capacity: Int = 256) {
-        self.capacity = capacity
-        base = .allocate(capacity: capacity)
-    }
-
-    @discardableResult
-    mutating func append(_ element: Element) -> Int32 {
-        if count == capacity {
-            let grown = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
-            grown.moveInitialize(from: base, count: count)
-            base.deallocate()
-            base = grown
-            capacity *= 2
-        }
-        (base + count).initialize(to: element)
-        count += 1
-        return Int32(count - 1)
-    }
-
-    /// Grows the table with `filler` up to `newCount` entries.
-    mutating func extend(to newCount: Int, with filler: Element) {
-        while count < newCount { append(filler) }
-    }
-
+extension GrowableBuffer {
+    /// The element at a table index (the tables index with Int32 ids).
     @inline(__always)
     subscript(index: Int32) -> Element {
         get { base[Int(index)] }
         nonmutating set { base[Int(index)] = newValue }
-    }
-
-    func release() {
-        base.deinitialize(count: count)
-        base.deallocate()
     }
 }
 
@@ -67,20 +35,20 @@ struct HotTables {
     /// The highest shadow-stack slot a call may start at (set when a run starts): the
     /// roots of SOM frames must not overflow the heap's shadow stack either.
     var rootLimit = UnsafeMutablePointer<ObjectRef?>(bitPattern: UInt.max)!
-    var nodes = RawTable<Node>(capacity: 1 << 14)
-    var operands = RawTable<Int32>(capacity: 1 << 14)
+    var nodes = GrowableBuffer<Node>(capacity: 1 << 14)
+    var operands = GrowableBuffer<Int32>(capacity: 1 << 14)
     /// One per node (used by send nodes).
-    var caches = RawTable<InlineCache>(capacity: 1 << 14)
-    var methods = RawTable<MethodCode>()
-    var blocks = RawTable<BlockCode>()
+    var caches = GrowableBuffer<InlineCache>(capacity: 1 << 14)
+    var methods = GrowableBuffer<MethodCode>()
+    var blocks = GrowableBuffer<BlockCode>()
     /// The class of each type id (-1: a type that is no class, such as contexts).
-    var classOfType = RawTable<ClassID>()
+    var classOfType = GrowableBuffer<ClassID>()
     /// The global of each symbol: the slot of its global root, or nil while undefined.
-    var globals = RawTable<UnsafeMutablePointer<ObjectRef?>?>(capacity: 1024)
+    var globals = GrowableBuffer<UnsafeMutablePointer<ObjectRef?>?>(capacity: 1024)
     /// The literals of all compiled code: slots of global roots.
-    var literals = RawTable<UnsafeMutablePointer<ObjectRef?>>(capacity: 1024)
+    var literals = GrowableBuffer<UnsafeMutablePointer<ObjectRef?>>(capacity: 1024)
     /// The method lookup cache: (class, selector) -> method, direct-mapped.
-    var lookupCache = RawTable<LookupEntry>(capacity: LookupEntry.tableSize)
+    var lookupCache = GrowableBuffer<LookupEntry>(capacity: LookupEntry.tableSize)
 
     init() {
         lookupCache.extend(to: LookupEntry.tableSize, with: LookupEntry())
