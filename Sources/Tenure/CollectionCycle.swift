@@ -66,7 +66,9 @@ extension HeapState {
     /// Ends a collection: statistics, log line, the limit check, the fast path;
     /// the event is queued for the hooks.
     /// `logFields` are the collection's own log fields.
-    mutating func endCollection(_ start: CollectionStart, logFields: (Double) -> String) {
+    /// Returns the pause in seconds.
+    @discardableResult
+    mutating func endCollection(_ start: CollectionStart, logFields: (Double) -> String) -> Double {
         let end = Clock.now()
         let pause = end - start.time
         let after = oldBytes
@@ -102,6 +104,7 @@ extension HeapState {
                                              oldBytesAfter: after))
         phase = .idle
         updateAllocationLimit()
+        return pause
     }
 }
 

@@ -43,6 +43,8 @@ struct HeapState {
     // Spaces
     /// The young generation's bump region: bounds, zeroing, poisoning.
     var nursery: Nursery
+    /// How big the nursery is next cycle, from its survivors and pauses (NurserySizing.swift).
+    var nurserySizing: NurserySizing
     /// Size-class pages in arenas: the old generation's small objects (non-moving).
     var oldSpace: OldSpace
     /// Objects above the small-object limit, each in its own mapping, young or old.
@@ -87,8 +89,9 @@ struct HeapState {
             throw .outOfMemory(requested: MemoryReserve.bytesNeeded(by: c))
         }
         let nursery: Nursery
-        do { nursery = try Nursery(size: c.nurserySize, poisons: c.checked) } catch {
-            throw .outOfMemory(requested: c.nurserySize, errno: error.errno)
+        let nurseryCapacity = c.maximumNurserySize ?? c.nurserySize
+        do { nursery = try Nursery(size: c.nurserySize, capacity: nurseryCapacity, poisons: c.checked) } catch {
+            throw .outOfMemory(requested: nurseryCapacity, errno: error.errno)
         }
         let shadowBytes = VirtualMemory.roundUp(c.shadowStackCapacity * 8, to: VirtualMemory.pageSize)
         let shadow: UnsafeMutableRawPointer
@@ -115,10 +118,12 @@ struct HeapState {
         weakReferenceType = try! types.register(.weakReference).0
         fast = .allocate(capacity: 1)
         fast.initialize(to: HeapFastState(
-            nurseryStart: nursery.start, nurserySize: nursery.size,
+            nurseryStart: nursery.start, nurserySize: nursery.capacity,
             shadowStack: shadowBase, shadowCapacity: c.shadowStackCapacity, typeTable: types.records,
             cardSize: c.cardSize, handleKey: handleKey))
         statistics.nurseryBytes = nursery.size
+        statistics.nurseryBytesPeak = nursery.size
+        nurserySizing = NurserySizing(minimum: nursery.size, maximum: nursery.capacity, pauseGoal: c.minorPauseGoal)
         updateAllocationLimit()
     }
 

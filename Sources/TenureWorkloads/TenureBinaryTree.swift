@@ -2,9 +2,9 @@
 //
 // A node is any fixed-size type whose first two reference fields are the
 // left and right children (binary-trees' nodes have nothing else, GCBench's
-// carry two raw words too). Bottom-up construction holds each finished
-// subtree in a shadow-stack slot while its sibling is built, and reads both
-// back after the parent's allocation, since any allocation may move them.
+// carry two raw words too). Bottom-up construction holds the left subtree in
+// a shadow-stack slot while its sibling is built (that may move it), and the
+// parent's allocation takes both children as its initial values.
 // Counting nodes allocates nothing, so it follows raw references.
 
 import Tenure
@@ -23,14 +23,12 @@ struct TenureBinaryTree {
         if depth <= 0 {
             return try heap.allocate(node)
         }
-        heap.pushRoot(try bottomUp(depth - 1))
-        let right = heap.pushRoot(try bottomUp(depth - 1))
-        let parent = try heap.allocate(node)
-        // The children may have moved: read them back from their slots.
-        heap.storeReference(right.slot[-1], into: parent, at: TenureBinaryTree.leftOffset)
-        heap.storeReference(right.slot[0], into: parent, at: TenureBinaryTree.rightOffset)
-        heap.popRoots(2)
-        return parent
+        let left = heap.pushRoot(try bottomUp(depth - 1))
+        let right = try bottomUp(depth - 1)
+        // Building the right subtree may have moved the left one: read it back.
+        let leftNow = left.value
+        heap.popRoots(1)
+        return try heap.allocate(node, with: leftNow, right)
     }
 
     /// Counts the nodes of the tree `root`.

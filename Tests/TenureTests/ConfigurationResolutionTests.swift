@@ -12,7 +12,7 @@
 import Testing
 @_spi(Machine) @_spi(Configuration) @testable import Tenure
 
-private enum TestMachines {
+enum TestMachines {
     /// A machine with `ram` bytes, optionally inside a cgroup v2 limit.
     static func make(ram: Int = 8 << 30, limit: Int? = nil, nodes: Int = 1, numaSource: String = "none") -> MachineFacts {
         MachineFacts(
@@ -41,13 +41,15 @@ private func resolutionError(
 }
 
 @Suite struct ConfigurationResolutionTests {
-    static let variables = ["GC_NURSERY", "GC_MAJOR_COLLECT", "GC_GROWTH", "GC_MIN", "GC_MAX", "GC_MAX_DELTA",
+    static let variables = ["GC_NURSERY", "GC_NURSERY_MAX", "GC_MINOR_PAUSE", "GC_MAJOR_COLLECT", "GC_GROWTH", "GC_MIN", "GC_MAX", "GC_MAX_DELTA",
                             "GC_DEBUG", "GC_CHECKED", "GC_NUMA", "LOG"]
 
     /// For every variable: a text, the value it means, and code that assigns a different value.
     static let examples: [(variable: String, text: String, value: SettingValue,
                            code: @Sendable (inout HeapConfiguration) -> Void, codeValue: SettingValue)] = [
         ("GC_NURSERY", "8M", .integer(8 << 20), { $0.nurserySize = 2 << 20 }, .integer(2 << 20)),
+        ("GC_NURSERY_MAX", "32M", .integer(32 << 20), { $0.maximumNurserySize = 16 << 20 }, .integer(16 << 20)),
+        ("GC_MINOR_PAUSE", "20ms", .text("20ms"), { $0.minorPauseGoal = 0.002 }, .text("2ms")),
         ("GC_MAJOR_COLLECT", "2.5", .number(2.5), { $0.majorCollectFactor = 3 }, .number(3)),
         ("GC_GROWTH", "1.5", .number(1.5), { $0.growthFactor = 2 }, .number(2)),
         ("GC_MIN", "64M", .integer(64 << 20), { $0.minimumHeapSize = 48 << 20 }, .integer(48 << 20)),
@@ -62,7 +64,7 @@ private func resolutionError(
 
     /// For every variable: a text that does not parse.
     static let unparsable: [(String, String)] = [
-        ("GC_NURSERY", "12Q"), ("GC_MAJOR_COLLECT", "abc"), ("GC_GROWTH", "1.5x"), ("GC_MIN", "-1"),
+        ("GC_NURSERY", "12Q"), ("GC_NURSERY_MAX", "big"), ("GC_MINOR_PAUSE", "5"), ("GC_MAJOR_COLLECT", "abc"), ("GC_GROWTH", "1.5x"), ("GC_MIN", "-1"),
         ("GC_MAX", "lots"), ("GC_MAX_DELTA", "0%"), ("GC_DEBUG", "1.5"), ("GC_CHECKED", "2"), ("GC_NUMA", "maybe"),
         ("LOG", "gc"),
     ]

@@ -55,6 +55,12 @@ import Testing
         try ModelRun(setup: .noDestructors, seed: seed).run()
     }
 
+    /// The nursery changes size between minor collections.
+    @Test(arguments: ModelEnvironment.seeds(8, salt: 11))
+    func adaptiveNursery(seed: UInt64) throws {
+        try ModelRun(setup: .adaptive, seed: seed).run()
+    }
+
     /// A minor collection at nearly every allocation (a 64-byte nursery).
     @Test(arguments: ModelEnvironment.seeds(4, salt: 4))
     func everyAllocation(seed: UInt64) throws {

@@ -463,7 +463,7 @@ final class ModelRun {
                 overshootBase = old
             }
             let bound = overByRequest
-                ? maximum + heap.state.pointee.promotedBytesBound(used: setup.configuration.nurserySize) : maximum
+                ? maximum + heap.state.pointee.promotedBytesBound(used: heap.state.pointee.nursery.capacity) : maximum
             if old > bound || (overByRequest && old > overshootBase) {
                 throw fail("the old generation holds \(old) bytes: more than the maximum heap (\(maximum))"
                            + (overByRequest ? " plus one nursery's survivors after a requested collection (\(bound)), or more than right after it (\(overshootBase))" : ""))

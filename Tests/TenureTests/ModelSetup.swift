@@ -89,7 +89,8 @@ struct ModelSetup: Sendable, CustomTestStringConvertible {
     var layout: String {
         let c = configuration
         var parts = [
-            "nurserySize \(c.nurserySize)", "youngLargeObjectLimit \(c.youngLargeObjectLimit)",
+            "nurserySize \(c.nurserySize)", "maximumNurserySize \(c.maximumNurserySize.map(String.init) ?? "nil")",
+            "minorPauseGoal \(c.minorPauseGoal)", "youngLargeObjectLimit \(c.youngLargeObjectLimit)",
             "pageSize \(c.pageSize)", "arenaSize \(c.arenaSize)", "smallObjectLimit \(c.smallObjectLimit)",
             "cardSize \(c.cardSize)", "minimumHeapSize \(c.minimumHeapSize.map(String.init) ?? "nil")",
             "debugLevel \(c.debugLevel)",
@@ -133,6 +134,16 @@ struct ModelSetup: Sendable, CustomTestStringConvertible {
     static let majorStress = ModelSetup(name: "stress, a major collection every 5 allocations", test: "majorStress",
                                         configuration: .stress, steps: 1000,
                                         liveTarget: 150, bigArrayChance: 0.05, majorEvery: 5)
+    /// A nursery that grows and shrinks all the time: 1 KiB to 32 KiB, a pause
+    /// goal the verifier's pauses cross now and then.
+    static let adaptive = ModelSetup(name: "adaptive nursery", test: "adaptiveNursery", configuration: {
+        var c = Configs.small
+        c.nurserySize = 1 << 10
+        c.maximumNurserySize = 32 << 10
+        c.youngLargeObjectLimit = 512
+        c.minorPauseGoal = 1e-4
+        return c
+    }(), steps: 1500, liveTarget: 300, bigArrayChance: 0.04)
     /// The small configuration in checked mode.
     static let checked = ModelSetup(name: "small, checked", test: "checkedMode", configuration: {
         var c = Configs.small
@@ -172,6 +183,12 @@ struct ModelSetup: Sendable, CustomTestStringConvertible {
         c.debugLevel = [0, 1, 1, 2][r.below(4)]
         c.shadowStackCapacity = 1 << 12
         c.checked = r.chance(0.25)
+        // One seed in three: a nursery that may grow to 2 to 16 times its size, with a
+        // pause goal that stops nothing, stops growth at once, or is crossed now and then.
+        if r.chance(0.33) {
+            c.maximumNurserySize = (c.nurserySize & ~7) << (1 + r.below(4))
+            c.minorPauseGoal = [10, 1e-6, 1e-4][r.below(3)]
+        }
         let majorEvery = r.chance(0.25) ? 2 + r.below(40) : nil
         let liveTarget = 100 + r.below(250)
         // One seed in five: a maximum heap of 8 to 256 KiB the run grows into.

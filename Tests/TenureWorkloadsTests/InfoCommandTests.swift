@@ -48,7 +48,7 @@ private final class ContainerFixture {
 }
 
 @Suite struct InfoCommandTests {
-    static let variables = ["GC_NURSERY", "GC_MAJOR_COLLECT", "GC_GROWTH", "GC_MIN", "GC_MAX", "GC_MAX_DELTA",
+    static let variables = ["GC_NURSERY", "GC_NURSERY_MAX", "GC_MINOR_PAUSE", "GC_MAJOR_COLLECT", "GC_GROWTH", "GC_MIN", "GC_MAX", "GC_MAX_DELTA",
                             "GC_DEBUG", "GC_CHECKED", "GC_NUMA", "LOG", "JIT_LOOP_LONGEVITY"]
     /// The settings `tenure` registers (TenureJIT's), reported after the collector's.
     static let registered: Set<String> = ["JIT_LOOP_LONGEVITY"]

@@ -64,9 +64,30 @@ extension HeapConfiguration {
             derive: { c, machine in
                 let (bytes, source) = defaultNurserySize(for: machine)
                 c.nurserySize = bytes
+                // A default nursery adapts; one set in code or the environment is fixed
+                // unless GC_NURSERY_MAX says otherwise (its derivation keeps this).
+                if c.maximumNurserySize == nil { c.maximumNurserySize = defaultMaximumNurserySize(for: machine, nurserySize: bytes) }
                 return source
             },
             value: { .integer($0.nurserySize) }),
+        SettingDefinition(
+            variable: "GC_NURSERY_MAX", field: "maximumNurserySize", flag: .maximumNurserySize,
+            accepted: SettingSyntax.sizeForm,
+            parse: { text, c, _ throws(SettingSyntaxError) in c.maximumNurserySize = try SettingSyntax.parseSize(text) },
+            derive: { c, _ in
+                if let m = c.maximumNurserySize, m > c.nurserySize {
+                    return .derived(from: "available memory (at most 64 MiB, 1/64 of the available memory; docs/tuning.md)")
+                }
+                c.maximumNurserySize = c.nurserySize
+                return .derived(from: "GC_NURSERY (a nursery whose size is given stays at it)")
+            },
+            value: { .integer($0.maximumNurserySize ?? $0.nurserySize) }),
+        SettingDefinition(
+            variable: "GC_MINOR_PAUSE", field: "minorPauseGoal", flag: .minorPauseGoal,
+            accepted: SettingSyntax.durationForm,
+            parse: { text, c, _ throws(SettingSyntaxError) in c.minorPauseGoal = try SettingSyntax.parseDuration(text) },
+            derive: { _, _ in .default },
+            value: { .text(SettingSyntax.describeDuration($0.minorPauseGoal)) }),
         SettingDefinition(
             variable: "GC_MAJOR_COLLECT", field: "majorCollectFactor", flag: .majorCollectFactor,
             accepted: SettingSyntax.factorForm,
@@ -198,6 +219,7 @@ extension HeapConfiguration {
         var explicit = self.explicit.settings
         if maximumDelta == nil { explicit.remove(.maximumDelta) }
         if minimumHeapSize == nil { explicit.remove(.minimumHeapSize) }
+        if maximumNurserySize == nil { explicit.remove(.maximumNurserySize) }
         var settings: [ResolvedSetting] = []
         var sources: [String: (variable: String, text: String, definition: SettingDefinition)] = [:]
         for d in definitions {
@@ -316,6 +338,13 @@ extension HeapConfiguration {
         let cap = max(256 << 10, machine.availableMemory / 256) & ~4095
         if cap < standardNurserySize { return (cap, .derived(from: "available memory (1/256, at least 256 KiB)")) }
         return (standardNurserySize, .default)
+    }
+
+    /// The largest a default nursery grows to: 64 MiB, at most 1/64 of the
+    /// available memory, and at least the nursery itself. Past 64 MiB binary-trees
+    /// gained little more than it lost to cache misses (docs/tuning.md).
+    @_spi(Machine) public static func defaultMaximumNurserySize(for machine: MachineFacts, nurserySize: Int) -> Int {
+        max(nurserySize, min(64 << 20, machine.availableMemory / 64) & ~4095)
     }
 
     /// The default max heap: inside a cgroup limit L below physical memory,

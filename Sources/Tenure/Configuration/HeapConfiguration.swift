@@ -21,6 +21,17 @@ public struct HeapConfiguration: Sendable, Equatable {
     /// Bytes of the nursery (young generation). A minor collection runs when it is full.
     /// Default: `HeapConfiguration.defaultNurserySize(for:)`.
     public var nurserySize: Int = HeapConfiguration.standardNurserySize { didSet { explicit.insert(.nurserySize) } }
+    /// The most bytes the nursery may grow to (NurserySizing.swift): it starts at
+    /// `nurserySize` and doubles while survivors are many and minor pauses short.
+    /// nil: derived; with `nurserySize` left to its default that is 64 MiB at
+    /// most (less with little memory), with `nurserySize` set it is `nurserySize`
+    /// (a fixed nursery).
+    public var maximumNurserySize: Int? = nil { didSet { explicit.insert(.maximumNurserySize) } }
+    /// The longest minor pause, in seconds, the nursery sizing lets a bigger
+    /// nursery risk: it grows only while the pause it predicts for the doubled
+    /// size stays under this, and halves (down to `nurserySize`) after a minor
+    /// pause above it (NurserySizing.swift).
+    public var minorPauseGoal: Double = 0.010 { didSet { explicit.insert(.minorPauseGoal) } }
     /// The next major collection starts when the old space reaches this factor
     /// times the bytes that survived the last one (PyPy's major_collect). Must be > 1.
     public var majorCollectFactor: Double = 1.82 { didSet { explicit.insert(.majorCollectFactor) } }
@@ -104,6 +115,12 @@ public struct HeapConfiguration: Sendable, Equatable {
             ConfigurationError(setting: field, value: "\(value)", accepted: accepted)
         }
         if nurserySize < 64 || nurserySize > 1 << 40 { throw fail("nurserySize", nurserySize, "64 bytes to 1 TiB") }
+        if let m = maximumNurserySize, m < nurserySize || m > 1 << 40 {
+            throw fail("maximumNurserySize", m, "the nursery size (\(nurserySize)) to 1 TiB, or nil for the default")
+        }
+        if !(minorPauseGoal > 0 && minorPauseGoal <= 10) {
+            throw fail("minorPauseGoal", minorPauseGoal, "more than 0 and at most 10 seconds")
+        }
         if !(majorCollectFactor > 1.0 && majorCollectFactor <= 100) {
             throw fail("majorCollectFactor", majorCollectFactor, "a number greater than 1.0 and at most 100")
         }
@@ -159,7 +176,9 @@ struct ExplicitSettings: OptionSet, Sendable, Hashable {
     static let log = ExplicitSettings(rawValue: 1 << 8)
     static let youngLargeObjectLimit = ExplicitSettings(rawValue: 1 << 9)
     static let checked = ExplicitSettings(rawValue: 1 << 10)
-    static let all = ExplicitSettings(rawValue: (1 << 11) - 1)
+    static let maximumNurserySize = ExplicitSettings(rawValue: 1 << 11)
+    static let minorPauseGoal = ExplicitSettings(rawValue: 1 << 12)
+    static let all = ExplicitSettings(rawValue: (1 << 13) - 1)
 }
 
 /// A configuration value that is not accepted.

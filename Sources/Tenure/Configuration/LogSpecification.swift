@@ -7,7 +7,7 @@
 // checked here, when the configuration is resolved, so that a typo fails at
 // start-up with the list of categories rather than logging nothing.
 //
-// The collector knows its own categories (gc-minor, gc-collect, memory).
+// The collector knows its own categories (gc-minor, gc-collect, gc-nursery, memory).
 // Another module or the runtime that logs lines of its own through
 // `Heap.log` declares their categories on the `SettingRegistry` it resolves
 // with (`registerLogCategories`): TenureJIT declares jit-mem and phase. The
@@ -17,7 +17,7 @@
 /// Which events are logged and where.
 public struct LogSpecification: Sendable, Equatable, CustomStringConvertible {
     /// The collector's own categories; a registry adds others' (`SettingRegistry.registerLogCategories`).
-    public static let knownCategories = ["gc-minor", "gc-collect", "memory"]
+    public static let knownCategories = ["gc-minor", "gc-collect", "gc-nursery", "memory"]
 
     /// The categories asked for, as written ("gc", "jit-mem", "*").
     public var categories: [String]

@@ -41,6 +41,12 @@ extension HeapConfiguration {
                 accepted: "64 bytes up to half the available memory and at most 1 TiB, here "
                     + ByteCount.describe(largestNursery))
         }
+        if let m = maximumNurserySize, m > largestNursery && m > nurserySize {
+            throw ConfigurationError(
+                setting: "maximumNurserySize", value: "\(m)",
+                accepted: "the nursery size up to half the available memory and at most 1 TiB, here "
+                    + ByteCount.describe(largestNursery))
+        }
         let largestMinimum = HeapConfiguration.largestMinimumHeapSize(for: machine)
         if let m = minimumHeapSize, m > largestMinimum {
             throw ConfigurationError(

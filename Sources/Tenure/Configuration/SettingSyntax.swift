@@ -58,6 +58,8 @@ public struct SettingSyntaxError: Error, Equatable, CustomStringConvertible {
     public static let amountForm = sizeForm + ", or a percentage of available memory: 75%"
     /// What a factor accepts.
     public static let factorForm = "a decimal number without a unit, e.g. 1.82"
+    /// What a duration setting accepts.
+    public static let durationForm = "a duration with its unit: 5ms, 0.5ms, 250us, 0.01s (s, ms or us)"
 
     private static let units: [String: Int] = [
         "": 1, "b": 1,
@@ -160,6 +162,32 @@ public struct SettingSyntaxError: Error, Equatable, CustomStringConvertible {
             throw SettingSyntaxError(reason: "unexpected \"\(String(decoding: rest, as: UTF8.self))\" after the number (a factor has no unit)")
         }
         return number.double
+    }
+
+    /// Parses a duration with its unit into seconds: "5ms", "250us", "0.01s".
+    public static func parseDuration(_ text: String) throws(SettingSyntaxError) -> Double {
+        let (number, rest) = try splitNumber(trimmed(text))
+        let unit = String(decoding: rest, as: UTF8.self).trimmingSpaces.lowercased()
+        let scale: Double
+        switch unit {
+        case "s": scale = 1
+        case "ms": scale = 1e-3
+        case "us", "µs": scale = 1e-6
+        case "": throw SettingSyntaxError(reason: "a duration needs its unit (s, ms or us)")
+        default: throw SettingSyntaxError(reason: "unknown unit \"\(unit)\" (accepted: s, ms, us)")
+        }
+        return number.double * scale
+    }
+
+    /// A duration in seconds as the settings write it: "5ms", "250us", "2s".
+    public static func describeDuration(_ seconds: Double) -> String {
+        func trim(_ x: Double) -> String {
+            let rounded = (x * 1000).rounded() / 1000
+            return rounded == rounded.rounded() ? "\(Int(rounded))" : "\(rounded)"
+        }
+        if seconds >= 1 { return trim(seconds) + "s" }
+        if seconds >= 1e-3 { return trim(seconds * 1e3) + "ms" }
+        return trim(seconds * 1e6) + "us"
     }
 
     /// Parses a whole number without a unit: "0", "1000".

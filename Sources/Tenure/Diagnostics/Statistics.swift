@@ -27,8 +27,11 @@ public struct HeapStatistics: Sendable, Equatable {
     /// No collections yet, no bytes.
     public init() {}
 
-    /// Bytes of the nursery.
+    /// Bytes of the nursery now, and at most (it grows and shrinks with its survivors).
     public var nurseryBytes = 0
+    public var nurseryBytesPeak = 0
+    /// Times the nursery sizing changed the nursery's size.
+    public var nurseryResizes = 0
     /// Bytes allocated in the nursery since the heap was created.
     public var nurseryBytesAllocated = 0
     /// Bytes of arenas mapped now, and at most.

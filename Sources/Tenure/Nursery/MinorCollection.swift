@@ -19,7 +19,8 @@
 // every young object that died run (nursery and young large objects, all of
 // them before any memory is freed, so a destructor may read another dying
 // object); the dead young large objects are freed; the nursery is reset
-// (Nursery.swift: it is zeroed in chunks just ahead of allocation).
+// (Nursery.swift: it is zeroed in chunks just ahead of allocation), and the
+// nursery sizing may give it another size for the next cycle (NurserySizing.swift).
 
 extension HeapState {
     mutating func minorCollection() {
@@ -37,10 +38,29 @@ extension HeapState {
         fast.pointee.nurseryFree = nursery.start
         statistics.nurseryBytesAllocated += used
         let after = oldBytes
-        endCollection(start) { pause in
-            "pause_ns=\(Int(pause * 1e9)) nursery_used=\(used) promoted=\(after - start.oldBytes) old_bytes=\(after)"
+        let size = nursery.size
+        let pause = endCollection(start) { pause in
+            "pause_ns=\(Int(pause * 1e9)) nursery_used=\(used) promoted=\(after - start.oldBytes) old_bytes=\(after) nursery_size=\(size)"
         }
+        resizeNursery(used: used, promoted: after - start.oldBytes, pause: pause)
         if configuration.debugLevel >= 2 { verifyOrDie("after a minor collection") }
+    }
+
+    /// Gives the empty nursery the size the sizing asks for (NurserySizing.swift).
+    private mutating func resizeNursery(used: Int, promoted: Int, pause: Double) {
+        guard nurserySizing.adapts else { return }
+        let room = pacing.maximumHeapSize.map { max(0, $0 - oldBytes) }
+        let current = nursery.size
+        let next = nurserySizing.nextSize(current: current, used: used, promoted: promoted, pause: pause, room: room)
+        guard next != current else { return }
+        nursery.resize(to: next)
+        statistics.nurseryBytes = next
+        statistics.nurseryBytesPeak = max(statistics.nurseryBytesPeak, next)
+        statistics.nurseryResizes += 1
+        updateAllocationLimit()
+        if let log, log.specification.includes("gc-nursery") {
+            log.write("gc-nursery", "from=\(current) to=\(next) used=\(used) promoted=\(promoted) pause_ns=\(Int(pause * 1e9))")
+        }
     }
 
     /// Updates `slot` if it refers to a young object: copies a nursery object

@@ -10,6 +10,13 @@
 // which stays in the cache) and moves the limit. Memory past the high-water
 // mark of the last cycle was never written and is not zeroed again.
 //
+// The region is reserved at the largest size the nursery may grow to
+// (`capacity`) and used up to `size`, which the nursery sizing changes
+// between minor collections (NurserySizing.swift): reserved pages cost
+// nothing until written, and a shrink gives the pages past the new end back
+// to the kernel. "Is this object young?" tests the whole reservation, so it
+// does not change when the size does.
+//
 // In checked mode every allocation takes the slow path, which zeroes just its
 // object, and the emptied nursery is filled with `poison` instead: a stale
 // reference into it reads a non-canonical address and a header no type has,
@@ -19,10 +26,13 @@ import Glibc
 #endif
 
 struct Nursery {
-    /// The region: `start ..< start + size`, mapped once for the heap's life.
+    /// The region: `start ..< start + capacity`, mapped once for the heap's life.
     let start: UnsafeMutableRawPointer
-    /// Bytes, a multiple of 8.
-    let size: Int
+    /// Bytes reserved, a multiple of 8: the most `size` can become.
+    let capacity: Int
+    /// Bytes in use, a multiple of 8, at most `capacity`: allocation stops at
+    /// `start + size`. Changed only while the nursery is empty (`resize`).
+    private(set) var size: Int
     /// Zero from `HeapFastState.nurseryFree` up to here.
     /// Invariant: `nurseryFree <= zeroedEnd <= end`; the fast path's limit
     /// `nurseryTop` is either `zeroedEnd` (open) or `nurseryFree` (closed).
@@ -38,10 +48,11 @@ struct Nursery {
     /// and barrier flags set (a store into a stale object takes the slow path).
     static let poison: UInt64 = 0xEBEB_EBEB_EBEB_EBEB
 
-    /// Maps a nursery of `size` bytes (rounded up to 8).
-    init(size requested: Int, poisons: Bool) throws(SystemCallError) {
+    /// Maps a nursery of `size` bytes that may grow to `capacity` (both rounded up to 8).
+    init(size requested: Int, capacity requestedCapacity: Int, poisons: Bool) throws(SystemCallError) {
         size = VirtualMemory.roundUp(requested, to: 8)
-        let region = try VirtualMemory.map(VirtualMemory.roundUp(size, to: VirtualMemory.pageSize))
+        capacity = max(size, VirtualMemory.roundUp(requestedCapacity, to: 8))
+        let region = try VirtualMemory.map(VirtualMemory.roundUp(capacity, to: VirtualMemory.pageSize))
         start = region
         zeroedEnd = region + size
         dirtyEnd = region
@@ -52,7 +63,26 @@ struct Nursery {
     var end: UnsafeMutableRawPointer { start + size }
 
     func release() {
-        VirtualMemory.unmap(start, VirtualMemory.roundUp(size, to: VirtualMemory.pageSize))
+        VirtualMemory.unmap(start, VirtualMemory.roundUp(capacity, to: VirtualMemory.pageSize))
+    }
+
+    /// Changes the size of the empty nursery to `newSize` (a multiple of 8 within
+    /// the capacity). Shrinking gives the written pages past the new end back to
+    /// the kernel; they read as zero afterwards, as never-written memory does.
+    mutating func resize(to newSize: Int) {
+        precondition(newSize % 8 == 0 && newSize >= 8 && newSize <= capacity,
+                     "Nursery.resize: \(newSize) is not a multiple of 8 within 8...\(capacity)")
+        if newSize < size {
+            let keep = VirtualMemory.roundUp(newSize, to: VirtualMemory.pageSize)
+            let used = VirtualMemory.roundUp(size, to: VirtualMemory.pageSize)
+            if used > keep, VirtualMemory.discard(start + keep, used - keep) {
+                dirtyEnd = min(dirtyEnd, start + keep)
+            }
+        }
+        // Checked mode: memory exposed by growing was never allocated in since it was
+        // given back or mapped, so no stale reference points into it; it stays zero.
+        size = newSize
+        zeroedEnd = start
     }
 
     /// Empties the nursery after a minor collection (whose survivors are copied out);

@@ -401,7 +401,7 @@ struct OldSpace {
     /// Gives the memory of `count` free pages from `first` back to the kernel;
     /// they read as zero afterwards.
     private mutating func giveBack(_ arena: UnsafeMutablePointer<Arena>, from first: Int, count: Int) {
-        guard madvise(arena.pointee.base + first * pageSize, count * pageSize, MADV_DONTNEED) == 0 else { return }
+        guard VirtualMemory.discard(arena.pointee.base + first * pageSize, count * pageSize) else { return }
         setBits(arena.pointee.unbacked, first, count)
         arena.pointee.unbackedCount += count
         unbackedPages += count

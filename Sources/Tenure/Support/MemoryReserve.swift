@@ -33,12 +33,12 @@ enum MemoryReserve {
     private static let held = Atomic<Bool>(true)
 
     /// The reserve a heap with configuration `c` needs: its worst minor
-    /// collection copies the whole nursery (into pages, with one partly used
+    /// collection copies the whole nursery at its largest (into pages, with one partly used
     /// page per size class, or into large blocks), grows the trace list by a
     /// word per 16 bytes of survivors, and maps arenas with alignment slack.
     static func bytesNeeded(by c: HeapConfiguration) -> Int {
         let sizeClasses = c.smallObjectLimit / 8
-        return 3 * c.nurserySize + sizeClasses * c.pageSize + 2 * c.arenaSize + (1 << 20)
+        return 3 * max(c.nurserySize, c.maximumNurserySize ?? 0) + sizeClasses * c.pageSize + 2 * c.arenaSize + (1 << 20)
     }
 
     /// Whether the reserve is mapped (the fast path of every heap is closed while it is not).

@@ -72,6 +72,15 @@ public enum VirtualMemory {
         return UnsafeMutableRawPointer(bitPattern: aligned)!
     }
 
+    /// Gives the memory of `size` bytes at `pointer` (whole pages) back to the
+    /// kernel, keeping the mapping: the pages read as zero and are faulted in
+    /// again on their next use. Returns false when the kernel refused (the
+    /// memory then stays resident and keeps its contents).
+    @discardableResult
+    public static func discard(_ pointer: UnsafeMutableRawPointer, _ size: Int) -> Bool {
+        madvise(pointer, size, MADV_DONTNEED) == 0
+    }
+
     public static func unmap(_ pointer: UnsafeMutableRawPointer, _ size: Int) {
         munmap(pointer, size)
     }

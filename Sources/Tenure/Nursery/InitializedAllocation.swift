@@ -1,0 +1,94 @@
+// Allocation with initial values: an object whose first reference fields are
+// given at once.
+//
+// Every constructor of a runtime allocates an object and then stores its
+// fields, and the values it stores were computed before the allocation. With
+// `allocate(_:)` each of them must sit in a root across the allocation (it
+// may collect and move them) and be read back: the commonest place for a
+// runtime to break the rule that a reference not in a root is invalid after
+// an allocation (the SOM VM's makers of blocks and contexts did this at every
+// allocation; docs/som.md). These overloads take the values and keep them
+// rooted themselves on the slow path, so the caller passes what it holds.
+//
+// The fast path is `allocate(_:)`'s bump plus one store per value: no root
+// push, no barrier (a new nursery object is young, so storing into it needs
+// none). The values go into words 1, 2, 3 (`ObjectLayout.fieldOffset(0...2)`),
+// which must be reference fields of the type: checked mode checks that, as it
+// checks every store; a type with fewer words than values is refused in any
+// mode (its size is in the handle: the fast path compares it, the slow path
+// throws naming it). The other words are zero, as with `allocate(_:)`.
+
+extension Heap {
+    /// Allocates an instance of `type` whose first field holds `first`, the rest zero.
+    /// `first` needs no root: it is kept across a collection the allocation runs.
+    @inlinable @inline(__always)
+    public func allocate(_ type: ObjectType, with first: ObjectRef?) throws(HeapError) -> ObjectRef {
+        let free = fast.pointee.nurseryFree
+        let word = type.sizeWord
+        if _fastPath(fast.pointee.keyedTop &- (UInt(bitPattern: free) &+ word) < ObjectType.keyedRoomBound) {
+            // Every object has a word after its header (16 bytes at least): no size check.
+            fast.pointee.nurseryFree = free + Int(bitPattern: word & ObjectType.sizeMask)
+            free.storeBytes(of: type.header, as: UInt64.self)
+            free.storeBytes(of: first, toByteOffset: ObjectLayout.fieldOffset(0), as: ObjectRef?.self)
+            return ObjectRef(free)
+        }
+        return try allocateSlowly(type, with: first, nil, nil, count: 1)
+    }
+
+    /// Allocates an instance of `type` whose first two fields hold `first` and
+    /// `second`, the rest zero. The values need no roots.
+    @inlinable @inline(__always)
+    public func allocate(_ type: ObjectType, with first: ObjectRef?, _ second: ObjectRef?) throws(HeapError) -> ObjectRef {
+        let free = fast.pointee.nurseryFree
+        let word = type.sizeWord
+        if _fastPath(fast.pointee.keyedTop &- (UInt(bitPattern: free) &+ word) < ObjectType.keyedRoomBound
+                        && type.size >= 24) {
+            fast.pointee.nurseryFree = free + Int(bitPattern: word & ObjectType.sizeMask)
+            free.storeBytes(of: type.header, as: UInt64.self)
+            free.storeBytes(of: first, toByteOffset: ObjectLayout.fieldOffset(0), as: ObjectRef?.self)
+            free.storeBytes(of: second, toByteOffset: ObjectLayout.fieldOffset(1), as: ObjectRef?.self)
+            return ObjectRef(free)
+        }
+        return try allocateSlowly(type, with: first, second, nil, count: 2)
+    }
+
+    /// Allocates an instance of `type` whose first three fields hold the values,
+    /// the rest zero. The values need no roots.
+    @inlinable @inline(__always)
+    public func allocate(_ type: ObjectType, with first: ObjectRef?, _ second: ObjectRef?,
+                         _ third: ObjectRef?) throws(HeapError) -> ObjectRef {
+        let free = fast.pointee.nurseryFree
+        let word = type.sizeWord
+        if _fastPath(fast.pointee.keyedTop &- (UInt(bitPattern: free) &+ word) < ObjectType.keyedRoomBound
+                        && type.size >= 32) {
+            fast.pointee.nurseryFree = free + Int(bitPattern: word & ObjectType.sizeMask)
+            free.storeBytes(of: type.header, as: UInt64.self)
+            free.storeBytes(of: first, toByteOffset: ObjectLayout.fieldOffset(0), as: ObjectRef?.self)
+            free.storeBytes(of: second, toByteOffset: ObjectLayout.fieldOffset(1), as: ObjectRef?.self)
+            free.storeBytes(of: third, toByteOffset: ObjectLayout.fieldOffset(2), as: ObjectRef?.self)
+            return ObjectRef(free)
+        }
+        return try allocateSlowly(type, with: first, second, third, count: 3)
+    }
+
+    /// The slow path of the initializing allocations: the values rooted across
+    /// `allocate(_:)`, then stored with the barrier (and checked mode's checks).
+    @usableFromInline @inline(never)
+    func allocateSlowly(_ type: ObjectType, with first: ObjectRef?, _ second: ObjectRef?, _ third: ObjectRef?,
+                        count: Int) throws(HeapError) -> ObjectRef {
+        let needed = ObjectLayout.fieldOffset(count)
+        guard Int(type.size) >= needed else {
+            let name = owns(type) ? typeName(type.id).map { "'\($0)' " } ?? "" : ""
+            throw .invalidArgument(
+                "allocate(_:with:): type \(name)(id \(type.id)) is \(type.size) bytes, too small for \(count) initial values; accepted: types of at least \(needed) bytes (a header word and one word per value)")
+        }
+        return try withRoots(3) { roots throws(HeapError) in
+            roots[0] = first
+            roots[1] = second
+            roots[2] = third
+            let object = try allocate(type)
+            for i in 0..<count { storeReference(roots[i], into: object, at: ObjectLayout.fieldOffset(i)) }
+            return object
+        }
+    }
+}
