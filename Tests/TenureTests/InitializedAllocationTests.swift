@@ -47,6 +47,46 @@ import Testing
         #expect(expected == -1)
     }
 
+    /// Arrays of references: the two items given, the rest nil; the values unrooted.
+    @Test(arguments: Configs.all.map(\.1))
+    func arrayItemsSurviveTheAllocationThatTakesThem(configuration: HeapConfiguration) throws {
+        let heap = try Heap(configuration: configuration)
+        let types = try CommonTypes(heap)
+        let head = heap.pushRoot(nil)
+        defer { heap.popRoots() }
+        let count = configuration.debugLevel >= 2 ? 400 : 2000
+        for i in 0..<count {
+            let leaf = try heap.node(types, id: i)
+            // Now and then bigger than the young-object limit (a young large object).
+            let items = i % 50 == 0 ? configuration.youngLargeObjectLimit / 8 + 4 : 2 + i % 5
+            head.value = try heap.allocateArray(types.references, count: items, with: head.value, leaf)
+        }
+        heap.collect()
+        var cursor = head.value
+        var expected = count - 1
+        while let array = cursor {
+            #expect(array.loadItem(1)?.nodeID == expected)
+            for j in 2..<array.count { #expect(array.loadItem(j) == nil) }
+            cursor = array.loadItem(0)
+            expected -= 1
+        }
+        #expect(expected == -1)
+    }
+
+    @Test func arraysThatCannotTakeTwoReferencesAreRefused() throws {
+        let heap = try Heap()
+        let types = try CommonTypes(heap)
+        #expect(throws: HeapError.self) { try heap.allocateArray(types.references, count: 1, with: nil, nil) }
+        do {
+            _ = try heap.allocateArray(types.words, count: 4, with: nil, nil)
+            Issue.record("a raw array took references")
+        } catch {
+            #expect("\(error)".contains("'Words'"))
+            #expect("\(error)".contains("raw items"))
+            #expect("\(error)".contains("at least 2 items"))
+        }
+    }
+
     @Test func aTypeTooSmallForTheValuesIsRefused() throws {
         let heap = try Heap()
         let one = try heap.register(.object("One", references: 1, words: 0))

@@ -17,6 +17,8 @@
 // checks every store; a type with fewer words than values is refused in any
 // mode (its size is in the handle: the fast path compares it, the slow path
 // throws naming it). The other words are zero, as with `allocate(_:)`.
+// `allocateArray(_:count:with:_:)` does the same for the first two items of
+// an array of references (a runtime's frame or context: outer and receiver).
 
 extension Heap {
     /// Allocates an instance of `type` whose first field holds `first`, the rest zero.
@@ -69,6 +71,47 @@ extension Heap {
             return ObjectRef(free)
         }
         return try allocateSlowly(type, with: first, second, third, count: 3)
+    }
+
+    /// Allocates an array of `count` references whose first two items hold `first`
+    /// and `second`, the rest nil. The values need no roots; `count` must be at least 2.
+    @inlinable @inline(__always)
+    public func allocateArray(_ type: ArrayType, count: Int, with first: ObjectRef?,
+                              _ second: ObjectRef?) throws(HeapError) -> ObjectRef {
+        if _fastPath(UInt(bitPattern: count) | (type.key ^ fast.pointee.handleKey) < type.fastPathCountBound
+                        && count >= 2 && type.itemsAreReferences) {
+            let size = type.instanceSize(count: count)
+            let free = fast.pointee.nurseryFree
+            let next = free + size
+            if _fastPath(next <= fast.pointee.nurseryTop) {
+                fast.pointee.nurseryFree = next
+                free.storeBytes(of: type.header, as: UInt64.self)
+                free.storeBytes(of: count, toByteOffset: ObjectLayout.arrayCountOffset, as: Int.self)
+                free.storeBytes(of: first, toByteOffset: ObjectLayout.arrayItemsOffset, as: ObjectRef?.self)
+                free.storeBytes(of: second, toByteOffset: ObjectLayout.arrayItemsOffset + 8, as: ObjectRef?.self)
+                return ObjectRef(free)
+            }
+        }
+        return try allocateArraySlowly(type, count: count, with: first, second)
+    }
+
+    /// The slow path of the initializing array allocation.
+    @usableFromInline @inline(never)
+    func allocateArraySlowly(_ type: ArrayType, count: Int, with first: ObjectRef?,
+                             _ second: ObjectRef?) throws(HeapError) -> ObjectRef {
+        guard type.itemsAreReferences, count >= 2 else {
+            let name = owns(type) ? typeName(type.id).map { "'\($0)' " } ?? "" : ""
+            throw .invalidArgument(
+                "allocateArray(_:count:with:_:): array type \(name)(id \(type.id)) with \(count) items\(type.itemsAreReferences ? "" : " of raw items"); accepted: an array of references with at least 2 items")
+        }
+        return try withRoots(2) { roots throws(HeapError) in
+            roots[0] = first
+            roots[1] = second
+            let array = try allocateArray(type, count: count)
+            storeItem(roots[0], into: array, at: 0)
+            storeItem(roots[1], into: array, at: 1)
+            return array
+        }
     }
 
     /// The slow path of the initializing allocations: the values rooted across

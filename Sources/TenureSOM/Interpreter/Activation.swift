@@ -75,15 +75,13 @@ extension Universe {
     }
 
     func makeContext(size: Int32, outer: Value, receiver: Value, marker: Int) throws(Unwind) -> ObjectRef {
-        let mark = heap.rootMark
-        defer { heap.popRoots(to: mark) }
-        let o = heap.pushRoot(outer), r = heap.pushRoot(receiver)
         let context: ObjectRef
-        do { context = try heap.allocateArray(known.contextType!, count: ContextLayout.variables + Int(size)) } catch {
+        do {
+            context = try heap.allocateArray(known.contextType!, count: ContextLayout.variables + Int(size),
+                                             with: outer, receiver)
+        } catch {
             throw .heap(error)
         }
-        heap.storeItem(o.value, into: context, at: ContextLayout.outer)
-        heap.storeItem(r.value, into: context, at: ContextLayout.receiver)
         context.storeNotReferenced(marker, item: ContextLayout.marker)
         return context
     }
@@ -98,8 +96,7 @@ extension Universe {
         default: type = known.block3Type!
         }
         let block: ObjectRef
-        do { block = try heap.allocate(type) } catch { throw .heap(error) }
-        heap.storeReference(frame[Int(contextSlot)], into: block, at: BlockLayout.contextOffset)
+        do { block = try heap.allocate(type, with: frame[Int(contextSlot)]) } catch { throw .heap(error) }
         block.store(Int(id), at: BlockLayout.codeOffset)
         return block
     }
