@@ -22,8 +22,8 @@ import Testing
 
     @Test func growsWhileSurvivorsAreManyAndPausesShort() {
         var sizing = NurserySizing(minimum: 4 * Self.mib, maximum: 64 * Self.mib, pauseGoal: 0.010)
-        // 10 % survive in 0.1 ms: cheap copies, growth after every `growthPatience` collections.
-        let sizes = Self.run(&sizing, from: 4 * Self.mib, count: 40, survival: 0.10, pause: 1e-4)
+        // 10 % survive in 10 us: cheap copies, growth after every `growthPatience` collections.
+        let sizes = Self.run(&sizing, from: 4 * Self.mib, count: 40, survival: 0.10, pause: 1e-5)
         #expect(sizes.prefix(NurserySizing.growthPatience - 1).allSatisfy { $0 == 4 * Self.mib })
         #expect(sizes[NurserySizing.growthPatience - 1] == 8 * Self.mib)
         #expect(sizes.last == 64 * Self.mib)
@@ -41,6 +41,16 @@ import Testing
         // Everything survives at 1.3 ms per MiB: doubling to 8 MiB would pause about 13 ms.
         let sizes = Self.run(&sizing, from: 4 * Self.mib, count: 50, survival: 1.0, pause: 0.0052)
         #expect(sizes.allSatisfy { $0 == 4 * Self.mib })
+    }
+
+    /// The copy cost measured at the smaller size bounds growth even when survival is low now.
+    @Test func theMeasuredCopyCostBoundsTheSize() {
+        var sizing = NurserySizing(minimum: 4 * Self.mib, maximum: 64 * Self.mib, pauseGoal: 0.010)
+        // A full survival copied at 0.5 ms per MiB, then few survivors: 8 MiB (5.2 ms predicted) is
+        // allowed, 16 MiB (10.4 ms) is not.
+        _ = sizing.nextSize(current: 4 * Self.mib, used: 4 * Self.mib, promoted: 4 * Self.mib, pause: 0.002, room: nil)
+        let sizes = Self.run(&sizing, from: 4 * Self.mib, count: 40, survival: 0.10, pause: 1e-5)
+        #expect(sizes.last == 8 * Self.mib)
     }
 
     @Test func fewSurvivorsShrinkItAfterAWhile() {
@@ -64,7 +74,7 @@ import Testing
     @Test func theMaximumHeapLeavesRoomForTheSurvivors() {
         var sizing = NurserySizing(minimum: 4 * Self.mib, maximum: 64 * Self.mib, pauseGoal: 0.010)
         // 40 MiB of room: a 8 MiB nursery needs 32, a 16 MiB one 64.
-        let sizes = Self.run(&sizing, from: 4 * Self.mib, count: 40, survival: 0.10, pause: 1e-4, room: 40 * Self.mib)
+        let sizes = Self.run(&sizing, from: 4 * Self.mib, count: 40, survival: 0.10, pause: 1e-5, room: 40 * Self.mib)
         #expect(sizes.last == 8 * Self.mib)
         // Room shrinks under half the nursery: it halves at once.
         #expect(sizing.nextSize(current: 8 * Self.mib, used: 8 * Self.mib, promoted: 0, pause: 1e-4,

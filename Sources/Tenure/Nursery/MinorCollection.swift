@@ -85,8 +85,9 @@ extension HeapState {
     /// address. A hashed object's copy gets one word more for its hash (IdentityHash.swift).
     @inline(__always)
     private mutating func promote(_ object: ObjectRef) -> ObjectRef {
-        let info = types[object.typeID]
-        let size = info.instanceSize(of: object)
+        // Only the size is read here: a whole TypeInfo kept for the large-object
+        // path below was copied to the stack for every survivor.
+        let size = types[object.typeID].instanceSize(of: object)
         let hashed = object.header & HeaderFlags.hashed != 0
         let copySize = hashed ? size + 8 : size
         let copy: ObjectRef
@@ -94,7 +95,7 @@ extension HeapState {
             copy = ObjectRef(oldSpace.allocate(copySize))
             copyWords(from: object.raw, to: copy.raw, byteCount: size)
         } else {
-            copy = promoteToLargeSpace(object, info: info, size: size, copySize: copySize)
+            copy = promoteToLargeSpace(object, size: size, copySize: copySize)
         }
         if _slowPath(hashed) {
             copy.store(IdentityHash.mix(object.address, epoch: statistics.minorCollections), at: size)
@@ -126,8 +127,8 @@ extension HeapState {
     /// collection cannot stop here: a refused block is retried after the emergency
     /// reserve is released, and only a second refusal stops the process.
     @inline(never)
-    private mutating func promoteToLargeSpace(_ object: ObjectRef, info: TypeInfo, size: Int, copySize: Int) -> ObjectRef {
-        let cards = LargeObjectSpace.cardCount(for: info, items: object.count, cardSize: configuration.cardSize)
+    private mutating func promoteToLargeSpace(_ object: ObjectRef, size: Int, copySize: Int) -> ObjectRef {
+        let cards = LargeObjectSpace.cardCount(for: types[object.typeID], items: object.count, cardSize: configuration.cardSize)
         guard let copy = MemoryReserve.retrying({ try? large.allocate(size: copySize, cards: cards) }) else {
             tenureStop("out of memory: the system refused \(LargeObjectSpace.blockBytes(size: size, cards: cards)) bytes to copy a \(size)-byte '\(types.names[Int(object.typeID)])' out of the nursery (old generation: \(oldBytes) bytes), and the emergency reserve is already spent")
         }

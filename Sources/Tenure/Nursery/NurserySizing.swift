@@ -6,26 +6,28 @@
 // the time to copy the survivors (binary-trees: 0.49 ms per MiB of them at
 // the median, 1.0 at the 90th percentile, up to 1.4 when the old space
 // faults fresh pages in), so a bigger nursery is a longer pause whenever
-// most of it survives. The sizing therefore grows the nursery only while the
-// pause it predicts for the doubled size stays under the goal:
+// most of it survives. The sizing therefore grows the nursery only while
+// the pause it predicts for the doubled size, were all of it to survive,
+// stays under the goal:
 //
-//     predicted = copy cost x survival x 2 x size
+//     predicted = copy cost x costMargin x 2 x size
 //
-// where the copy cost (seconds per byte promoted) is the highest measured,
-// times `costMargin` because it grows with the size (1.3 ms per MiB at 4 MiB,
-// 1.7 at 8 MiB, binary-trees' worst), and the survival (bytes promoted per
-// byte allocated) is the recent high: it rises at once to a higher
-// measurement and decays by `decay` per collection, so a phase of long-lived
-// data keeps the nursery from growing for a few hundred collections. The
-// prediction is of the worst case on purpose: the goal bounds the longest
-// pause, not the typical one. Growth also needs `growthPatience`
-// collections in a row that filled at least half the nursery with survival
-// of at least `growthSurvival` (a program whose objects all die young gains
-// nothing from a bigger nursery), and, with a maximum heap, room for four
-// doublings' survivors. The nursery halves, down to its configured size, at
-// once after a pause above the goal, and after `shrinkPatience` collections
-// in a row with survival under `shrinkSurvival`, where a smaller nursery
-// loses nothing and frees cache and memory.
+// where the copy cost (seconds per byte promoted) is the highest measured
+// and `costMargin` allows for a byte costing more to copy in a bigger
+// nursery (1.3 ms per MiB at 4 MiB, 1.7 at 8 MiB, binary-trees' worst). The
+// worst case on purpose: the goal bounds the longest pause, not the typical
+// one, and in a program with phases the next phase may keep everything. (A
+// first version predicted from the recent high of the survival, decaying
+// per collection: binary-trees grew to 16 MiB in a phase of small trees and
+// the next big tree paused 11-13 ms against a 10 ms goal.) Growth also
+// needs `growthPatience` collections in a row that filled at least half the
+// nursery with survival of at least `growthSurvival` (a program whose
+// objects all die young gains nothing from a bigger nursery), and, with a
+// maximum heap, room for four doublings' survivors. The nursery halves, down
+// to its configured size, at once after a pause above the goal, and after
+// `shrinkPatience` collections in a row with survival under
+// `shrinkSurvival`, where a smaller nursery loses nothing and frees cache
+// and memory.
 //
 // HotSpot's adaptive size policy sizes its young generation for a pause
 // goal and a throughput goal in the same spirit; Go and OCaml 5 do not size
@@ -47,8 +49,6 @@ struct NurserySizing {
     private(set) var copyCost = 0.0
     /// The copy cost assumed before one is measured: binary-trees' worst at 4 MiB (1.3 ms per MiB).
     static let assumedCopyCost = 1.3e-3 / Double(1 << 20)
-    /// Bytes promoted per byte allocated: the recent high.
-    private(set) var survival = 0.0
     /// Minor collections in a row that called for growth; reset by any that did not.
     private(set) var growthVotes = 0
     /// Minor collections in a row whose survivors were few.
@@ -60,8 +60,6 @@ struct NurserySizing {
     static let shrinkSurvival = 0.01
     static let growthPatience = 4
     static let shrinkPatience = 16
-    /// What the survival's recent high keeps of itself per collection.
-    static let decay = 0.99
     /// How much more a byte costs to copy at twice the size (measured: 1.3 for binary-trees).
     static let costMargin = 1.3
     /// Survivors below this say little of the copy cost (the roots' fixed part dominates).
@@ -91,7 +89,6 @@ struct NurserySizing {
         // A collection the runtime asked for on a nursery barely used says nothing of survival.
         guard used >= current / 2 else { return current }
         let survived = Double(promoted) / Double(max(used, 1))
-        survival = max(survived, survival * NurserySizing.decay)
         if promoted >= NurserySizing.costSample { copyCost = max(copyCost, pause / Double(promoted)) }
         shrinkVotes = survived < NurserySizing.shrinkSurvival ? shrinkVotes + 1 : 0
         if shrinkVotes >= NurserySizing.shrinkPatience {
@@ -100,7 +97,7 @@ struct NurserySizing {
         }
         let doubled = min(maximum, current * 2)
         let cost = copyCost > 0 ? copyCost : NurserySizing.assumedCopyCost
-        let predicted = max(cost * NurserySizing.costMargin * survival * Double(doubled), pause * 2)
+        let predicted = max(cost * NurserySizing.costMargin * Double(doubled), pause * 2)
         let wantsGrowth = survived >= NurserySizing.growthSurvival && predicted <= pauseGoal
             && doubled > current && room.map({ doubled * 4 <= $0 }) != false
         growthVotes = wantsGrowth ? growthVotes + 1 : 0
