@@ -25,31 +25,46 @@ extension Heap {
     /// `invalidArgument` for a handle of another heap.
     @inlinable @inline(__always)
     public func allocate(_ type: ObjectType) throws(HeapError) -> ObjectRef {
-        let free = fast.pointee.nurseryFree
-        let word = type.sizeWord
-        if _fastPath(fast.pointee.keyedTop &- (UInt(bitPattern: free) &+ word) < ObjectType.keyedRoomBound) {
-            fast.pointee.nurseryFree = free + Int(bitPattern: word & ObjectType.sizeMask)
-            free.storeBytes(of: type.header, as: UInt64.self)
-            return ObjectRef(free)
-        }
+        if let object = bump(type) { return object }
         return try allocateSlowly(header: type.header, sizeWord: type.sizeWord)
     }
 
     /// Allocates a zeroed array of `count` items.
     @inlinable @inline(__always)
     public func allocateArray(_ type: ArrayType, count: Int) throws(HeapError) -> ObjectRef {
-        if _fastPath(UInt(bitPattern: count) | (type.key ^ fast.pointee.handleKey) < type.fastPathCountBound) {
-            let size = type.instanceSize(count: count)
-            let free = fast.pointee.nurseryFree
-            let next = free + size
-            if _fastPath(next <= fast.pointee.nurseryTop) {
-                fast.pointee.nurseryFree = next
-                free.storeBytes(of: type.header, as: UInt64.self)
-                free.storeBytes(of: count, toByteOffset: ObjectLayout.arrayCountOffset, as: Int.self)
-                return ObjectRef(free)
-            }
-        }
+        if let array = bump(type, count: count) { return array }
         return try allocateArraySlowly(type, count: count)
+    }
+
+    /// The fast path of every fixed-size allocation: the bump and the header
+    /// store, or nil for the slow path (no room, a slow type, another heap's handle).
+    @inlinable @inline(__always)
+    func bump(_ type: ObjectType) -> ObjectRef? {
+        let free = fast.pointee.nurseryFree
+        let word = type.sizeWord
+        guard _fastPath(fast.pointee.keyedTop &- (UInt(bitPattern: free) &+ word) < ObjectType.keyedRoomBound) else {
+            return nil
+        }
+        fast.pointee.nurseryFree = free + Int(bitPattern: word & ObjectType.sizeMask)
+        free.storeBytes(of: type.header, as: UInt64.self)
+        return ObjectRef(free)
+    }
+
+    /// The fast path of every array allocation: the bump, the header and the
+    /// count, or nil for the slow path.
+    @inlinable @inline(__always)
+    func bump(_ type: ArrayType, count: Int) -> ObjectRef? {
+        guard _fastPath(UInt(bitPattern: count) | (type.key ^ fast.pointee.handleKey) < type.fastPathCountBound) else {
+            return nil
+        }
+        let size = type.instanceSize(count: count)
+        let free = fast.pointee.nurseryFree
+        let next = free + size
+        guard _fastPath(next <= fast.pointee.nurseryTop) else { return nil }
+        fast.pointee.nurseryFree = next
+        free.storeBytes(of: type.header, as: UInt64.self)
+        free.storeBytes(of: count, toByteOffset: ObjectLayout.arrayCountOffset, as: Int.self)
+        return ObjectRef(free)
     }
 
     /// Allocates a weak reference to `target` (nil: an already cleared one).

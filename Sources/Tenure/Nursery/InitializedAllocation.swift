@@ -25,14 +25,10 @@ extension Heap {
     /// `first` needs no root: it is kept across a collection the allocation runs.
     @inlinable @inline(__always)
     public func allocate(_ type: ObjectType, with first: ObjectRef?) throws(HeapError) -> ObjectRef {
-        let free = fast.pointee.nurseryFree
-        let word = type.sizeWord
-        if _fastPath(fast.pointee.keyedTop &- (UInt(bitPattern: free) &+ word) < ObjectType.keyedRoomBound) {
-            // Every object has a word after its header (16 bytes at least): no size check.
-            fast.pointee.nurseryFree = free + Int(bitPattern: word & ObjectType.sizeMask)
-            free.storeBytes(of: type.header, as: UInt64.self)
-            free.storeBytes(of: first, toByteOffset: ObjectLayout.fieldOffset(0), as: ObjectRef?.self)
-            return ObjectRef(free)
+        // Every object has a word after its header (16 bytes at least): no size check.
+        if let object = bump(type) {
+            object.raw.storeBytes(of: first, toByteOffset: ObjectLayout.fieldOffset(0), as: ObjectRef?.self)
+            return object
         }
         return try allocateSlowly(type, with: first, nil, nil, count: 1)
     }
@@ -41,15 +37,10 @@ extension Heap {
     /// `second`, the rest zero. The values need no roots.
     @inlinable @inline(__always)
     public func allocate(_ type: ObjectType, with first: ObjectRef?, _ second: ObjectRef?) throws(HeapError) -> ObjectRef {
-        let free = fast.pointee.nurseryFree
-        let word = type.sizeWord
-        if _fastPath(fast.pointee.keyedTop &- (UInt(bitPattern: free) &+ word) < ObjectType.keyedRoomBound
-                        && type.size >= 24) {
-            fast.pointee.nurseryFree = free + Int(bitPattern: word & ObjectType.sizeMask)
-            free.storeBytes(of: type.header, as: UInt64.self)
-            free.storeBytes(of: first, toByteOffset: ObjectLayout.fieldOffset(0), as: ObjectRef?.self)
-            free.storeBytes(of: second, toByteOffset: ObjectLayout.fieldOffset(1), as: ObjectRef?.self)
-            return ObjectRef(free)
+        if type.size >= 24, let object = bump(type) {
+            object.raw.storeBytes(of: first, toByteOffset: ObjectLayout.fieldOffset(0), as: ObjectRef?.self)
+            object.raw.storeBytes(of: second, toByteOffset: ObjectLayout.fieldOffset(1), as: ObjectRef?.self)
+            return object
         }
         return try allocateSlowly(type, with: first, second, nil, count: 2)
     }
@@ -59,16 +50,11 @@ extension Heap {
     @inlinable @inline(__always)
     public func allocate(_ type: ObjectType, with first: ObjectRef?, _ second: ObjectRef?,
                          _ third: ObjectRef?) throws(HeapError) -> ObjectRef {
-        let free = fast.pointee.nurseryFree
-        let word = type.sizeWord
-        if _fastPath(fast.pointee.keyedTop &- (UInt(bitPattern: free) &+ word) < ObjectType.keyedRoomBound
-                        && type.size >= 32) {
-            fast.pointee.nurseryFree = free + Int(bitPattern: word & ObjectType.sizeMask)
-            free.storeBytes(of: type.header, as: UInt64.self)
-            free.storeBytes(of: first, toByteOffset: ObjectLayout.fieldOffset(0), as: ObjectRef?.self)
-            free.storeBytes(of: second, toByteOffset: ObjectLayout.fieldOffset(1), as: ObjectRef?.self)
-            free.storeBytes(of: third, toByteOffset: ObjectLayout.fieldOffset(2), as: ObjectRef?.self)
-            return ObjectRef(free)
+        if type.size >= 32, let object = bump(type) {
+            object.raw.storeBytes(of: first, toByteOffset: ObjectLayout.fieldOffset(0), as: ObjectRef?.self)
+            object.raw.storeBytes(of: second, toByteOffset: ObjectLayout.fieldOffset(1), as: ObjectRef?.self)
+            object.raw.storeBytes(of: third, toByteOffset: ObjectLayout.fieldOffset(2), as: ObjectRef?.self)
+            return object
         }
         return try allocateSlowly(type, with: first, second, third, count: 3)
     }
@@ -78,19 +64,10 @@ extension Heap {
     @inlinable @inline(__always)
     public func allocateArray(_ type: ArrayType, count: Int, with first: ObjectRef?,
                               _ second: ObjectRef?) throws(HeapError) -> ObjectRef {
-        if _fastPath(UInt(bitPattern: count) | (type.key ^ fast.pointee.handleKey) < type.fastPathCountBound
-                        && count >= 2 && type.itemsAreReferences) {
-            let size = type.instanceSize(count: count)
-            let free = fast.pointee.nurseryFree
-            let next = free + size
-            if _fastPath(next <= fast.pointee.nurseryTop) {
-                fast.pointee.nurseryFree = next
-                free.storeBytes(of: type.header, as: UInt64.self)
-                free.storeBytes(of: count, toByteOffset: ObjectLayout.arrayCountOffset, as: Int.self)
-                free.storeBytes(of: first, toByteOffset: ObjectLayout.arrayItemsOffset, as: ObjectRef?.self)
-                free.storeBytes(of: second, toByteOffset: ObjectLayout.arrayItemsOffset + 8, as: ObjectRef?.self)
-                return ObjectRef(free)
-            }
+        if count >= 2 && type.itemsAreReferences, let array = bump(type, count: count) {
+            array.raw.storeBytes(of: first, toByteOffset: ObjectLayout.arrayItemsOffset, as: ObjectRef?.self)
+            array.raw.storeBytes(of: second, toByteOffset: ObjectLayout.arrayItemsOffset + 8, as: ObjectRef?.self)
+            return array
         }
         return try allocateArraySlowly(type, count: count, with: first, second)
     }
