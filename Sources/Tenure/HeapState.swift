@@ -89,9 +89,8 @@ struct HeapState {
             throw .outOfMemory(requested: MemoryReserve.bytesNeeded(by: c))
         }
         let nursery: Nursery
-        let nurseryCapacity = c.maximumNurserySize ?? c.nurserySize
-        do { nursery = try Nursery(size: c.nurserySize, capacity: nurseryCapacity, poisons: c.checked) } catch {
-            throw .outOfMemory(requested: nurseryCapacity, errno: error.errno)
+        do { nursery = try Nursery(size: c.nurserySize, capacity: c.nurseryCapacity, poisons: c.checked) } catch {
+            throw .outOfMemory(requested: c.nurseryCapacity, errno: error.errno)
         }
         let shadowBytes = VirtualMemory.roundUp(c.shadowStackCapacity * 8, to: VirtualMemory.pageSize)
         let shadow: UnsafeMutableRawPointer

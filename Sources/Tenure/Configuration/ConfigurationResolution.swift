@@ -81,7 +81,7 @@ extension HeapConfiguration {
                 c.maximumNurserySize = c.nurserySize
                 return .derived(from: "GC_NURSERY (a nursery whose size is given stays at it)")
             },
-            value: { .integer($0.maximumNurserySize ?? $0.nurserySize) }),
+            value: { .integer($0.nurseryCapacity) }),
         SettingDefinition(
             variable: "GC_MINOR_PAUSE", field: "minorPauseGoal", flag: .minorPauseGoal,
             accepted: SettingSyntax.durationForm,

@@ -106,6 +106,9 @@ public struct HeapConfiguration: Sendable, Equatable {
         return max(given, floor)
     }
 
+    /// The most bytes the nursery can hold: its maximum, or its size when fixed.
+    var nurseryCapacity: Int { max(nurserySize, maximumNurserySize ?? nurserySize) }
+
     /// The max delta in force: the given one or 1/8 of this machine's available memory.
     public var effectiveMaximumDelta: Int { maximumDelta ?? MachineFacts.current.availableMemory / 8 }
 

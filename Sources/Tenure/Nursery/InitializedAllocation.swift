@@ -72,14 +72,18 @@ extension Heap {
         return try allocateArraySlowly(type, count: count, with: first, second)
     }
 
+    /// "'Name' " for a type id of this heap's handle, "" for another heap's (its id means nothing here).
+    private func quotedName(_ id: UInt32, owned: Bool) -> String {
+        owned ? typeName(id).map { "'\($0)' " } ?? "" : ""
+    }
+
     /// The slow path of the initializing array allocation.
     @usableFromInline @inline(never)
     func allocateArraySlowly(_ type: ArrayType, count: Int, with first: ObjectRef?,
                              _ second: ObjectRef?) throws(HeapError) -> ObjectRef {
         guard type.itemsAreReferences, count >= 2 else {
-            let name = owns(type) ? typeName(type.id).map { "'\($0)' " } ?? "" : ""
             throw .invalidArgument(
-                "allocateArray(_:count:with:_:): array type \(name)(id \(type.id)) with \(count) items\(type.itemsAreReferences ? "" : " of raw items"); accepted: an array of references with at least 2 items")
+                "allocateArray(_:count:with:_:): array type \(quotedName(type.id, owned: owns(type)))(id \(type.id)) with \(count) items\(type.itemsAreReferences ? "" : " of raw items"); accepted: an array of references with at least 2 items")
         }
         return try withRoots(2) { roots throws(HeapError) in
             roots[0] = first
@@ -98,9 +102,8 @@ extension Heap {
                         count: Int) throws(HeapError) -> ObjectRef {
         let needed = ObjectLayout.fieldOffset(count)
         guard Int(type.size) >= needed else {
-            let name = owns(type) ? typeName(type.id).map { "'\($0)' " } ?? "" : ""
             throw .invalidArgument(
-                "allocate(_:with:): type \(name)(id \(type.id)) is \(type.size) bytes, too small for \(count) initial values; accepted: types of at least \(needed) bytes (a header word and one word per value)")
+                "allocate(_:with:): type \(quotedName(type.id, owned: owns(type)))(id \(type.id)) is \(type.size) bytes, too small for \(count) initial values; accepted: types of at least \(needed) bytes (a header word and one word per value)")
         }
         return try withRoots(3) { roots throws(HeapError) in
             roots[0] = first

@@ -38,11 +38,12 @@ extension HeapState {
         fast.pointee.nurseryFree = nursery.start
         statistics.nurseryBytesAllocated += used
         let after = oldBytes
+        let promoted = after - start.oldBytes
         let size = nursery.size
         let pause = endCollection(start) { pause in
-            "pause_ns=\(Int(pause * 1e9)) nursery_used=\(used) promoted=\(after - start.oldBytes) old_bytes=\(after) nursery_size=\(size)"
+            "pause_ns=\(Int(pause * 1e9)) nursery_used=\(used) promoted=\(promoted) old_bytes=\(after) nursery_size=\(size)"
         }
-        resizeNursery(used: used, promoted: after - start.oldBytes, pause: pause)
+        resizeNursery(used: used, promoted: promoted, pause: pause)
         if configuration.debugLevel >= 2 { verifyOrDie("after a minor collection") }
     }
 

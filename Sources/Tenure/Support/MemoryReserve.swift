@@ -38,7 +38,7 @@ enum MemoryReserve {
     /// word per 16 bytes of survivors, and maps arenas with alignment slack.
     static func bytesNeeded(by c: HeapConfiguration) -> Int {
         let sizeClasses = c.smallObjectLimit / 8
-        return 3 * max(c.nurserySize, c.maximumNurserySize ?? 0) + sizeClasses * c.pageSize + 2 * c.arenaSize + (1 << 20)
+        return 3 * c.nurseryCapacity + sizeClasses * c.pageSize + 2 * c.arenaSize + (1 << 20)
     }
 
     /// Whether the reserve is mapped (the fast path of every heap is closed while it is not).
