@@ -83,6 +83,9 @@ struct NurserySizing {
     /// allows the old generation (nil: no maximum).
     mutating func nextSize(current: Int, used: Int, promoted: Int, pause: Double, room: Int?) -> Int {
         guard adapts else { return current }
+        // Every collection that copied enough measures the copy cost, the slow ones
+        // above the goal first of all.
+        if promoted >= NurserySizing.costSample { copyCost = max(copyCost, pause / Double(promoted)) }
         let halved = max(minimum, current / 2 & ~7)
         if pause > pauseGoal || room.map({ current > $0 / 2 }) == true {
             growthVotes = 0
@@ -92,7 +95,6 @@ struct NurserySizing {
         // A collection the runtime asked for on a nursery barely used says nothing of survival.
         guard used >= current / 2 else { return current }
         let survived = Double(promoted) / Double(max(used, 1))
-        if promoted >= NurserySizing.costSample { copyCost = max(copyCost, pause / Double(promoted)) }
         shrinkVotes = survived < NurserySizing.shrinkSurvival ? shrinkVotes + 1 : 0
         if shrinkVotes >= NurserySizing.shrinkPatience {
             shrinkVotes = 0
